@@ -1,0 +1,45 @@
+package dev.pipeline.problem;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+
+/**
+ * A request that cannot be served, with the status and the sentence the producer gets back
+ * as an RFC 9457 problem body. {@link ProblemMapper} turns it into the response.
+ */
+public class Problem extends WebApplicationException {
+
+    static final String BEARER_CHALLENGE = "Bearer realm=\"pipeline\"";
+
+    private final String detail;
+
+    private Problem(Response.ResponseBuilder response, String detail) {
+        super(detail, response.build());
+        this.detail = detail;
+    }
+
+    public static Problem badRequest(String detail) {
+        return new Problem(Response.status(Status.BAD_REQUEST), detail);
+    }
+
+    public static Problem unauthorized(String detail) {
+        return new Problem(Response.status(Status.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE), detail);
+    }
+
+    public static Problem topicNotFound(String topicName) {
+        return new Problem(Response.status(Status.NOT_FOUND),
+                "topic '" + topicName + "' does not exist or is not accessible with this token");
+    }
+
+    public static Problem unavailable(String detail, int retryAfterSeconds) {
+        return new Problem(Response.status(Status.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds), detail);
+    }
+
+    public String detail() {
+        return detail;
+    }
+}

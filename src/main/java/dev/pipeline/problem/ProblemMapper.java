@@ -1,0 +1,44 @@
+package dev.pipeline.problem;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Logger;
+
+/**
+ * Every HTTP error of the service, ours ({@link Problem}) and the JAX-RS runtime's (unknown path,
+ * wrong method), answered with the same JSON body: {@code type}, {@code title}, {@code status},
+ * {@code detail}. Headers the error carries (Retry-After, WWW-Authenticate) are kept.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+    @Override
+    public Response toResponse(WebApplicationException exception) {
+        Response original = exception.getResponse();
+        String detail = exception instanceof Problem problem ? problem.detail() : original.getStatusInfo().getReasonPhrase();
+        if (original.getStatus() >= 500) {
+            LOG.warning(() -> original.getStatus() + " " + detail);
+        }
+        Response.ResponseBuilder response = Response.status(original.getStatus())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(original.getStatusInfo(), detail));
+        original.getStringHeaders().forEach((name, values) -> values.forEach(value -> response.header(name, value)));
+        return response.build();
+    }
+
+    static String body(Response.StatusType status, String detail) {
+        return Json.createObjectBuilder()
+                .add("type", "about:blank")
+                .add("title", status.getReasonPhrase())
+                .add("status", status.getStatusCode())
+                .add("detail", detail)
+                .build()
+                .toString();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pipeline.produce.boundary;
+
+import dev.pipeline.problem.Problem;
+import dev.pipeline.produce.control.MessagePublisher;
+import dev.pipeline.produce.control.MessageValidator;
+import dev.pipeline.produce.control.ProducerPolicy;
+import dev.pipeline.produce.control.RequestBodyReader;
+import dev.pipeline.produce.control.TraceContext;
+import dev.pipeline.produce.entity.ProduceRequest;
+import dev.pipeline.produce.entity.Producer;
+import dev.pipeline.topics.control.TopicCatalogue;
+import dev.pipeline.topics.entity.Topic;
+import dev.pipeline.v1.Message;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** {@code POST /topics/{topicName}/messages}: authenticate, authorize, read, publish, answer the ids. */
+@RequestScoped
+@Path("topics")
+public class MessagesResource {
+
+    static final String IMS_ORG_CLAIM = "imsOrg";
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    TopicCatalogue catalogue;
+
+    @Inject
+    MessagePublisher publisher;
+
+    @POST
+    @Path("{topicName}/messages")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response produce(@PathParam("topicName") String topicName,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
+            @HeaderParam(TraceContext.HEADER) String traceparent,
+            InputStream body) {
+        Instant receivedAt = Instant.now();
+        Producer producer = producer();
+        Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
+        ProduceRequest request = RequestBodyReader.read(contentType, contentEncoding, body);
+        List<Message> messages = ProducerPolicy.withImsOrg(
+                MessageValidator.validated(request, receivedAt), producer, request.batch());
+        publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null));
+        return Response.ok(messageIds(messages)).build();
+    }
+
+    private Producer producer() {
+        if (token == null || token.getRawToken() == null) {
+            throw Problem.unauthorized("a valid bearer token is required");
+        }
+        Object org = token.getClaim(IMS_ORG_CLAIM);
+        Optional<String> imsOrg = Optional.empty();
+        if (org != null) {
+            String value = org instanceof JsonString json ? json.getString() : org.toString();
+            if (value.isBlank()) {
+                throw Problem.unauthorized("the token's imsOrg claim must not be empty");
+            }
+            imsOrg = Optional.of(value);
+        }
+        return new Producer(token.getName(), token.getGroups(), imsOrg);
+    }
+
+    private static String messageIds(List<Message> messages) {
+        JsonArrayBuilder ids = Json.createArrayBuilder();
+        messages.forEach(message -> ids.add(message.getMessageId()));
+        return Json.createObjectBuilder().add("messageIds", ids).build().toString();
+    }
+}

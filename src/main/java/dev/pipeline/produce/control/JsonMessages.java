@@ -1,0 +1,151 @@
+package dev.pipeline.produce.control;
+
+import dev.pipeline.problem.Problem;
+import dev.pipeline.v1.Message;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonConfig;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of {@link Message}: strict reading (JSON-P with duplicate keys rejected, no
+ * unknown fields, no type coercion, no nulls) and the writing of the body JMS consumers get.
+ */
+public final class JsonMessages {
+
+    private static final JsonReaderFactory STRICT =
+            Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+
+    private JsonMessages() {
+    }
+
+    /** One JSON object or an array of them; the caller tells which through {@code batch}. */
+    public static JsonValue read(byte[] body) {
+        try (var reader = STRICT.createReader(new ByteArrayInputStream(body))) {
+            return reader.readValue();
+        } catch (JsonException | IllegalStateException e) {
+            throw Problem.badRequest("malformed JSON: " + e.getMessage());
+        }
+    }
+
+    public static Message message(JsonValue json, String at) {
+        if (!(json instanceof JsonObject object)) {
+            throw Problem.badRequest(describe(at, "a message") + " must be a JSON object");
+        }
+        Message.Builder message = Message.newBuilder();
+        for (Map.Entry<String, JsonValue> field : object.entrySet()) {
+            String name = at + field.getKey();
+            JsonValue value = field.getValue();
+            switch (field.getKey()) {
+                case "messageType" -> message.setMessageType(string(value, name));
+                case "source" -> message.setSource(string(value, name));
+                case "sentTime" -> message.setSentTime(epochMillis(value, name));
+                case "imsOrg" -> message.setImsOrg(string(value, name));
+                case "properties" -> message.putAllProperties(stringMap(value, name));
+                case "messageId" -> message.setMessageId(string(value, name));
+                case "locations" -> message.addAllLocations(stringList(value, name));
+                case "messageContentType" -> message.setMessageContentType(string(value, name));
+                case "schemaRef" -> message.setSchemaRef(string(value, name));
+                case "schemaVersion" -> message.setSchemaVersion(string(value, name));
+                case "message" -> message.setMessage(string(value, name));
+                default -> throw Problem.badRequest("unknown field '" + name + "'");
+            }
+        }
+        return message.build();
+    }
+
+    public static String write(Message message) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        addIfSet(json, "messageType", message.getMessageType());
+        addIfSet(json, "source", message.getSource());
+        if (message.getSentTime() != 0) {
+            json.add("sentTime", message.getSentTime());
+        }
+        addIfSet(json, "imsOrg", message.getImsOrg());
+        if (message.getPropertiesCount() > 0) {
+            JsonObjectBuilder properties = Json.createObjectBuilder();
+            message.getPropertiesMap().forEach(properties::add);
+            json.add("properties", properties);
+        }
+        addIfSet(json, "messageId", message.getMessageId());
+        if (message.getLocationsCount() > 0) {
+            JsonArrayBuilder locations = Json.createArrayBuilder();
+            message.getLocationsList().forEach(locations::add);
+            json.add("locations", locations);
+        }
+        addIfSet(json, "messageContentType", message.getMessageContentType());
+        addIfSet(json, "schemaRef", message.getSchemaRef());
+        addIfSet(json, "schemaVersion", message.getSchemaVersion());
+        addIfSet(json, "message", message.getMessage());
+        return json.build().toString();
+    }
+
+    private static void addIfSet(JsonObjectBuilder json, String name, String value) {
+        if (!value.isEmpty()) {
+            json.add(name, value);
+        }
+    }
+
+    private static String string(JsonValue value, String name) {
+        if (!(value instanceof JsonString string)) {
+            throw wrongType(name, "a string", value);
+        }
+        return string.getString();
+    }
+
+    private static long epochMillis(JsonValue value, String name) {
+        if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
+            throw wrongType(name, "an integer (epoch milliseconds)", value);
+        }
+        try {
+            long millis = number.longValueExact();
+            if (millis < 0) {
+                throw Problem.badRequest("'" + name + "' must not be negative");
+            }
+            return millis;
+        } catch (ArithmeticException e) {
+            throw Problem.badRequest("'" + name + "' is out of range for epoch milliseconds");
+        }
+    }
+
+    private static Map<String, String> stringMap(JsonValue value, String name) {
+        if (!(value instanceof JsonObject object)) {
+            throw wrongType(name, "an object of strings", value);
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        object.forEach((key, entry) -> map.put(key, string(entry, name + "." + key)));
+        return map;
+    }
+
+    private static List<String> stringList(JsonValue value, String name) {
+        if (!(value instanceof JsonArray array)) {
+            throw wrongType(name, "an array of strings", value);
+        }
+        List<String> list = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            list.add(string(array.get(i), name + "[" + i + "]"));
+        }
+        return list;
+    }
+
+    private static Problem wrongType(String name, String expected, JsonValue actual) {
+        return Problem.badRequest("'" + name + "' must be " + expected + ", not "
+                + actual.getValueType().name().toLowerCase());
+    }
+
+    private static String describe(String at, String fallback) {
+        return at.isEmpty() ? fallback : at.substring(0, at.length() - 1);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.pipeline.produce.control;
+
+import dev.pipeline.broker.control.BrokerConnection;
+import dev.pipeline.problem.Problem;
+import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.topics.entity.Topic;
+import dev.pipeline.v1.Message;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.TransactionRolledBackException;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Publishes the messages of a request to their JMS topic and returns only once the broker has
+ * stored them. Sessions are pooled: at most {@code pipeline.broker.sessions} requests publish at
+ * once, each on a session of its own. A retry of a stored messageId is dropped by the broker's
+ * duplicate detection and still counts as published.
+ */
+@ApplicationScoped
+public class MessagePublisher {
+
+    static final int RETRY_AFTER_SECONDS = 2;
+    private static final Logger LOG = Logger.getLogger(MessagePublisher.class.getName());
+    private static final long SESSION_WAIT_MILLIS = 2_000;
+
+    @Inject
+    BrokerConnection broker;
+
+    @Inject
+    @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "16")
+    int sessions;
+
+    private final Deque<PublishChannel> idle = new ConcurrentLinkedDeque<>();
+    private Semaphore permits;
+
+    @PostConstruct
+    void init() {
+        permits = new Semaphore(sessions);
+    }
+
+    @PreDestroy
+    void close() {
+        for (PublishChannel channel = idle.poll(); channel != null; channel = idle.poll()) {
+            channel.close();
+        }
+    }
+
+    public void publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
+        PublishChannel channel = borrow();
+        boolean reusable = false;
+        try {
+            sendAndCommit(channel, topic, format, messages, traceparent);
+            reusable = true;
+        } catch (JMSException e) {
+            throw Problem.unavailable("the broker did not take the message(s): " + e.getMessage(), RETRY_AFTER_SECONDS);
+        } finally {
+            giveBack(channel, reusable);
+        }
+    }
+
+    /**
+     * A transaction holding an already-stored messageId is rolled back whole by the broker; the
+     * messages are then sent one transaction each, so that only the new ones are stored.
+     */
+    private static void sendAndCommit(PublishChannel channel, Topic topic, BodyFormat format, List<Message> messages,
+            String traceparent) throws JMSException {
+        try {
+            channel.sendAndCommit(topic, format, messages, traceparent);
+        } catch (TransactionRolledBackException e) {
+            if (!isDuplicate(e)) {
+                throw e;
+            }
+            if (messages.size() > 1) {
+                for (Message message : messages) {
+                    sendAndCommit(channel, topic, format, List.of(message), traceparent);
+                }
+            }
+        }
+    }
+
+    static boolean isDuplicate(JMSException rollback) {
+        for (Throwable cause = rollback; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ActiveMQDuplicateIdException
+                    || (cause.getMessage() != null && cause.getMessage().contains("Duplicate message detected"))) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private PublishChannel borrow() {
+        try {
+            if (!permits.tryAcquire(SESSION_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw Problem.unavailable("all " + sessions + " broker sessions are busy", RETRY_AFTER_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+        }
+        boolean borrowed = false;
+        try {
+            PublishChannel channel = idle.poll();
+            while (channel != null && !broker.isCurrent(channel.connection)) {
+                channel.close();
+                channel = idle.poll();
+            }
+            if (channel == null) {
+                channel = PublishChannel.open(broker.connection());
+            }
+            borrowed = true;
+            return channel;
+        } catch (JMSException e) {
+            LOG.fine(() -> "Opening a broker session failed: " + e);
+            throw Problem.unavailable("the broker is not reachable: " + e.getMessage(), RETRY_AFTER_SECONDS);
+        } finally {
+            if (!borrowed) {
+                permits.release();
+            }
+        }
+    }
+
+    private void giveBack(PublishChannel channel, boolean reusable) {
+        if (reusable && broker.isCurrent(channel.connection)) {
+            idle.push(channel);
+        } else {
+            channel.close();
+        }
+        permits.release();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.pipeline.produce.control;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.pipeline.problem.Problem;
+import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.produce.entity.ProduceRequest;
+import dev.pipeline.v1.Message;
+import dev.pipeline.v1.MessageBatch;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Turns a request body into messages: picks the wire format from Content-Type, undoes
+ * Content-Encoding, reads within {@link BodyLimits}, and parses JSON or protobuf.
+ */
+public final class RequestBodyReader {
+
+    static final String BATCH_TYPE = "pipeline.v1.MessageBatch";
+    static final String MESSAGE_TYPE = "pipeline.v1.Message";
+
+    private RequestBodyReader() {
+    }
+
+    /** What Content-Type asks for. */
+    record Kind(BodyFormat format, boolean protobufBatch) {
+    }
+
+    public static ProduceRequest read(String contentType, String contentEncoding, InputStream body) {
+        Kind kind = kind(contentType);
+        try (InputStream decoded = decoded(contentEncoding, body)) {
+            return kind.format() == BodyFormat.JSON ? json(decoded) : protobuf(decoded, kind.protobufBatch());
+        } catch (ZipException | java.io.EOFException e) {
+            throw Problem.badRequest("body is not valid gzip: " + e.getMessage());
+        } catch (IOException e) {
+            throw Problem.badRequest("request body could not be read: " + e.getMessage());
+        }
+    }
+
+    static Kind kind(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return new Kind(BodyFormat.PROTOBUF, false);
+        }
+        String[] parts = contentType.split(";");
+        String type = parts[0].trim().toLowerCase(Locale.ROOT);
+        switch (type) {
+            case "application/json":
+                return new Kind(BodyFormat.JSON, false);
+            case "application/x-protobuf", "application/protobuf", "x-protobuf":
+                String proto = parameter(parts, "proto");
+                if (proto == null || proto.equals(MESSAGE_TYPE)) {
+                    return new Kind(BodyFormat.PROTOBUF, false);
+                }
+                if (proto.equals(BATCH_TYPE)) {
+                    return new Kind(BodyFormat.PROTOBUF, true);
+                }
+                throw Problem.badRequest("Content-Type parameter proto='" + proto + "' is neither "
+                        + MESSAGE_TYPE + " nor " + BATCH_TYPE);
+            default:
+                throw Problem.badRequest("Content-Type '" + contentType + "' is not supported; use application/json or "
+                        + "application/x-protobuf (with proto=" + BATCH_TYPE + " for a batch)");
+        }
+    }
+
+    private static String parameter(String[] parts, String name) {
+        for (int i = 1; i < parts.length; i++) {
+            String[] pair = parts[i].split("=", 2);
+            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase(name)) {
+                return pair[1].trim().replace("\"", "");
+            }
+        }
+        return null;
+    }
+
+    static InputStream decoded(String contentEncoding, InputStream body) throws IOException {
+        if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.trim().equalsIgnoreCase("identity")) {
+            return body;
+        }
+        String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
+        if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
+            return new GZIPInputStream(body);
+        }
+        throw Problem.badRequest("Content-Encoding '" + contentEncoding + "' is not supported; use gzip or none");
+    }
+
+    private static ProduceRequest json(InputStream body) throws IOException {
+        byte[] start = body.readNBytes(BodyLimits.MESSAGE_BYTES + 1);
+        boolean batch = startsWith(start, '[');
+        byte[] whole;
+        if (start.length <= BodyLimits.MESSAGE_BYTES) {
+            whole = start;
+        } else if (batch) {
+            whole = BodyLimits.readBatch(start, body);
+        } else {
+            throw BodyLimits.singleTooLarge();
+        }
+        JsonValue json = JsonMessages.read(whole);
+        if (json instanceof JsonObject) {
+            return new ProduceRequest(BodyFormat.JSON, false, List.of(JsonMessages.message(json, "")));
+        }
+        if (!(json instanceof JsonArray array)) {
+            throw Problem.badRequest("JSON body must be an object (one message) or an array of objects (a batch)");
+        }
+        List<Message> messages = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (whole.length > BodyLimits.MESSAGE_BYTES) {
+                BodyLimits.checkMember(i, array.get(i).toString().getBytes(StandardCharsets.UTF_8).length);
+            }
+            messages.add(JsonMessages.message(array.get(i), "[" + i + "]."));
+        }
+        return new ProduceRequest(BodyFormat.JSON, true, messages);
+    }
+
+    private static ProduceRequest protobuf(InputStream body, boolean batch) throws IOException {
+        try {
+            if (!batch) {
+                return new ProduceRequest(BodyFormat.PROTOBUF, false, List.of(Message.parseFrom(BodyLimits.readSingle(body))));
+            }
+            List<Message> messages = MessageBatch.parseFrom(BodyLimits.readBatch(body)).getMessagesList();
+            for (int i = 0; i < messages.size(); i++) {
+                BodyLimits.checkMember(i, messages.get(i).getSerializedSize());
+            }
+            return new ProduceRequest(BodyFormat.PROTOBUF, true, messages);
+        } catch (InvalidProtocolBufferException e) {
+            throw Problem.badRequest("body is not a valid protobuf " + (batch ? BATCH_TYPE : MESSAGE_TYPE) + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean startsWith(byte[] body, char token) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == token;
+            }
+        }
+        return false;
+    }
+}
