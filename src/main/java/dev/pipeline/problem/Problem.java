@@ -29,9 +29,10 @@ public class Problem extends WebApplicationException {
                 .header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE), detail);
     }
 
-    public static Problem topicNotFound(String topicName) {
+    /** The same answer for a topic that does not exist and one the token may not use. */
+    public static Problem topicNotFound() {
         return new Problem(Response.status(Status.NOT_FOUND),
-                "topic '" + topicName + "' does not exist or is not accessible with this token");
+                "topic does not exist or is not accessible with this token");
     }
 
     public static Problem unavailable(String detail, int retryAfterSeconds) {

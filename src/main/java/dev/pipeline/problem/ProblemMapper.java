@@ -27,16 +27,16 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
         }
         Response.ResponseBuilder response = Response.status(original.getStatus())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(original.getStatusInfo(), detail));
+                .entity(body(original.getStatus(), original.getStatusInfo().getReasonPhrase(), detail));
         original.getStringHeaders().forEach((name, values) -> values.forEach(value -> response.header(name, value)));
         return response.build();
     }
 
-    static String body(Response.StatusType status, String detail) {
+    static String body(int status, String title, String detail) {
         return Json.createObjectBuilder()
                 .add("type", "about:blank")
-                .add("title", status.getReasonPhrase())
-                .add("status", status.getStatusCode())
+                .add("title", title)
+                .add("status", status)
                 .add("detail", detail)
                 .build()
                 .toString();

@@ -19,7 +19,8 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Throwable> {
         LOG.log(Level.SEVERE, "Unexpected failure while producing", failure);
         return Response.serverError()
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ProblemMapper.body(Status.INTERNAL_SERVER_ERROR, "internal error; the request may be retried"))
+                .entity(ProblemMapper.body(Status.INTERNAL_SERVER_ERROR.getStatusCode(),
+                        Status.INTERNAL_SERVER_ERROR.getReasonPhrase(), "internal error; the request may be retried"))
                 .build();
     }
 }

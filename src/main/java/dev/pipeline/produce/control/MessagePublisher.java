@@ -10,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
-import jakarta.jms.TransactionRolledBackException;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -62,21 +61,24 @@ public class MessagePublisher {
             sendAndCommit(channel, topic, format, messages, traceparent);
             reusable = true;
         } catch (JMSException e) {
-            throw Problem.unavailable("the broker did not take the message(s): " + e.getMessage(), RETRY_AFTER_SECONDS);
+            LOG.warning(() -> "Publishing " + messages.size() + " message(s) to " + topic.name() + " failed: " + e);
+            throw Problem.unavailable("the broker did not store the message(s); retrying with the same messageIds is safe",
+                    RETRY_AFTER_SECONDS);
         } finally {
             giveBack(channel, reusable);
         }
     }
 
     /**
-     * A transaction holding an already-stored messageId is rolled back whole by the broker; the
+     * A transaction holding an already-stored messageId is rolled back whole by the broker (the
+     * commit fails with "Duplicate message detected"); the
      * messages are then sent one transaction each, so that only the new ones are stored.
      */
     private static void sendAndCommit(PublishChannel channel, Topic topic, BodyFormat format, List<Message> messages,
             String traceparent) throws JMSException {
         try {
             channel.sendAndCommit(topic, format, messages, traceparent);
-        } catch (TransactionRolledBackException e) {
+        } catch (JMSException e) {
             if (!isDuplicate(e)) {
                 throw e;
             }
@@ -123,8 +125,8 @@ public class MessagePublisher {
             borrowed = true;
             return channel;
         } catch (JMSException e) {
-            LOG.fine(() -> "Opening a broker session failed: " + e);
-            throw Problem.unavailable("the broker is not reachable: " + e.getMessage(), RETRY_AFTER_SECONDS);
+            LOG.warning(() -> "Opening a broker session failed: " + e);
+            throw Problem.unavailable("the broker is not reachable", RETRY_AFTER_SECONDS);
         } finally {
             if (!borrowed) {
                 permits.release();

@@ -20,7 +20,7 @@ public final class ProducerPolicy {
 
     public static Topic topic(TopicCatalogue catalogue, String topicName, Producer producer) {
         return catalogue.producibleTopic(topicName, producer.groups())
-                .orElseThrow(() -> Problem.topicNotFound(topicName));
+                .orElseThrow(Problem::topicNotFound);
     }
 
     public static List<Message> withImsOrg(List<Message> messages, Producer producer, boolean batch) {

@@ -1,0 +1,130 @@
+package dev.pipeline.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built WAR on a stock Payara Micro, in a process of its own, configured only through system
+ * properties, exactly as a user runs it.
+ */
+final class PayaraMicro implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private PayaraMicro(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts Payara Micro with the WAR deployed; returns once the deployment answers requests. */
+    static PayaraMicro start(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
+        PayaraMicro payara = launch(name, systemProperties);
+        payara.awaitDeployed();
+        return payara;
+    }
+
+    /** Starts Payara Micro without waiting for the deployment, for tests of failed deployments. */
+    static PayaraMicro launch(String name, Map<String, String> systemProperties) throws IOException {
+        Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve(name);
+        Path root = dir.resolve("payara-root");
+        deleteRecursively(root);
+        Files.createDirectories(dir);
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", requiredFile("payara.microJar"),
+                "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString(),
+                "--deploy", requiredFile("pipeline.war")));
+        Path log = dir.resolve("payara.log");
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new PayaraMicro(process, log, port);
+    }
+
+    private void awaitDeployed() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest probe = HttpRequest.newBuilder(uri("/pipeline/topics/probe/messages"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; log: " + logTail());
+            }
+            try {
+                // An unauthenticated request answers 401 only once the WAR is deployed (404 before).
+                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 401) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // Payara has not opened its HTTP port yet.
+            }
+            process.waitFor(250, TimeUnit.MILLISECONDS);
+        }
+        close();
+        throw new IllegalStateException("the WAR was not deployed within " + START_TIMEOUT + "; log: " + logTail());
+    }
+
+    URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    private String logTail() throws IOException {
+        String all = log();
+        return all.substring(Math.max(0, all.length() - 4000));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A root directory left by an earlier run would make Payara redeploy the old WAR while the tests run. */
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String requiredFile(String property) {
+        String file = System.getProperty(property);
+        if (file == null || !Files.exists(Path.of(file))) {
+            throw new IllegalStateException("system property " + property + " must name an existing file (run through mvn verify)");
+        }
+        return file;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.pipeline.it;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** A real, persistent Artemis broker in the test JVM, the "external" broker the gateway connects to. */
+final class TestBroker implements AutoCloseable {
+
+    private final EmbeddedActiveMQ server;
+    private final String url;
+
+    private TestBroker(EmbeddedActiveMQ server, String url) {
+        this.server = server;
+        this.url = url;
+    }
+
+    static TestBroker start(int port, Path dataDirectory, List<String> topics) throws Exception {
+        String url = "tcp://localhost:" + port;
+        Configuration config = new ConfigurationImpl()
+                .setName("test-broker")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalDirectory(dataDirectory.resolve("journal").toString())
+                .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
+                .setPagingDirectory(dataDirectory.resolve("paging").toString())
+                .addAcceptorConfiguration("tcp", url);
+        topics.forEach(topic -> config.addAddressConfiguration(
+                new CoreAddressConfiguration().setName(topic).addRoutingType(RoutingType.MULTICAST)));
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        server.start();
+        return new TestBroker(server, url);
+    }
+
+    String url() {
+        return url;
+    }
+
+    /** A new durable subscription on the topic: it keeps every message sent from now on. */
+    static Subscription subscribe(String brokerUrl, String topic) throws JMSException {
+        return new Subscription(brokerUrl, topic);
+    }
+
+    Subscription subscribe(String topic) throws JMSException {
+        return subscribe(url, topic);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    static final class Subscription implements AutoCloseable {
+
+        private final ActiveMQConnectionFactory factory;
+        private final Connection connection;
+        private final Session session;
+        private final MessageConsumer consumer;
+        private final String name = "it-" + UUID.randomUUID();
+
+        private Subscription(String brokerUrl, String topic) throws JMSException {
+            factory = new ActiveMQConnectionFactory(brokerUrl);
+            connection = factory.createConnection();
+            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            consumer = session.createSharedDurableConsumer(session.createTopic(topic), name);
+            connection.start();
+        }
+
+        /** The next message, failing the test if none arrives within 10 s. */
+        Message next() throws JMSException {
+            Message message = consumer.receive(10_000);
+            if (message == null) {
+                throw new AssertionError("no message arrived on subscription " + name + " within 10 s");
+            }
+            return message;
+        }
+
+        /** Everything up to and including the message whose messageId property is the marker. */
+        List<Message> untilMarker(String markerId) throws JMSException {
+            List<Message> received = new ArrayList<>();
+            Message message;
+            do {
+                message = next();
+                received.add(message);
+            } while (!markerId.equals(message.getStringProperty("messageId")));
+            return received;
+        }
+
+        @Override
+        public void close() throws JMSException {
+            consumer.close();
+            session.unsubscribe(name);
+            connection.close();
+            factory.close();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.pipeline.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Tokens for the integration tests, signed with a key pair made for this test run only; the
+ * gateway under test verifies them with the public half, written to a file.
+ */
+final class TestTokens {
+
+    static final String ISSUER = "https://issuer.pipeline.test";
+    private static final KeyPair KEYS = generate();
+    private static final KeyPair FOREIGN_KEYS = generate();
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final JsonObjectBuilder claims = Json.createObjectBuilder();
+    private String algorithm = "RS256";
+    private PrivateKey signingKey = KEYS.getPrivate();
+
+    private TestTokens(List<String> groups) {
+        Instant now = Instant.now();
+        JsonArrayBuilder groupArray = Json.createArrayBuilder();
+        groups.forEach(groupArray::add);
+        claims.add("iss", ISSUER).add("sub", "test-producer").add("upn", "test-producer")
+                .add("jti", UUID.randomUUID().toString())
+                .add("iat", now.getEpochSecond()).add("exp", now.plus(Duration.ofHours(1)).getEpochSecond())
+                .add("groups", groupArray);
+    }
+
+    /** A valid IMS Service token (no imsOrg claim) with these groups. */
+    static TestTokens serviceToken(String... groups) {
+        return new TestTokens(List.of(groups));
+    }
+
+    /** A valid IMS Gateway token speaking for the org. */
+    static TestTokens gatewayToken(String imsOrg, String... groups) {
+        TestTokens token = new TestTokens(List.of(groups));
+        token.claims.add("imsOrg", imsOrg);
+        return token;
+    }
+
+    TestTokens issuer(String issuer) {
+        claims.add("iss", issuer);
+        return this;
+    }
+
+    TestTokens expiredSince(Duration ago) {
+        Instant expired = Instant.now().minus(ago);
+        claims.add("iat", expired.minus(Duration.ofHours(1)).getEpochSecond()).add("exp", expired.getEpochSecond());
+        return this;
+    }
+
+    TestTokens signedWithForeignKey() {
+        signingKey = FOREIGN_KEYS.getPrivate();
+        return this;
+    }
+
+    String sign() {
+        String signingInput = header(algorithm) + "." + encode(claims.build().toString());
+        return signingInput + "." + BASE64URL.encodeToString(rsaSignature(signingInput, signingKey));
+    }
+
+    /** The same claims, {@code alg: none}, no signature. */
+    String unsigned() {
+        return header("none") + "." + encode(claims.build().toString()) + ".";
+    }
+
+    /** HS256 with the verifier's public key as HMAC secret: the classic algorithm-confusion attack. */
+    String hmacSignedWithPublicKey() {
+        String signingInput = header("HS256") + "." + encode(claims.build().toString());
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(publicKeyPem().getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+            return signingInput + "." + BASE64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A correctly signed token whose payload is then swapped for one with more groups. */
+    String tamperedToGroups(String... groups) {
+        String[] parts = sign().split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        JsonArrayBuilder groupArray = Json.createArrayBuilder();
+        List.of(groups).forEach(groupArray::add);
+        String forged = Json.createObjectBuilder(Json.createReader(new java.io.StringReader(payload)).readObject())
+                .add("groups", groupArray).build().toString();
+        return parts[0] + "." + encode(forged) + "." + parts[2];
+    }
+
+    static Path writePublicKey(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, publicKeyPem());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String publicKeyPem() {
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(KEYS.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private static String header(String algorithm) {
+        return encode("{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\"}");
+    }
+
+    private static String encode(String json) {
+        return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] rsaSignature(String signingInput, PrivateKey key) {
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(key);
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signature.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
