@@ -52,7 +52,12 @@ final class TestBroker implements AutoCloseable {
 
     /** A new durable subscription on the topic: it keeps every message sent from now on. */
     static Subscription subscribe(String brokerUrl, String topic) throws JMSException {
-        return new Subscription(brokerUrl, topic);
+        return new Subscription(brokerUrl, topic, "it-" + UUID.randomUUID());
+    }
+
+    /** Attaches to an existing durable subscription by its name. */
+    static Subscription resume(String brokerUrl, String topic, String name) throws JMSException {
+        return new Subscription(brokerUrl, topic, name);
     }
 
     Subscription subscribe(String topic) throws JMSException {
@@ -70,9 +75,10 @@ final class TestBroker implements AutoCloseable {
         private final Connection connection;
         private final Session session;
         private final MessageConsumer consumer;
-        private final String name = "it-" + UUID.randomUUID();
+        private final String name;
 
-        private Subscription(String brokerUrl, String topic) throws JMSException {
+        private Subscription(String brokerUrl, String topic, String name) throws JMSException {
+            this.name = name;
             factory = new ActiveMQConnectionFactory(brokerUrl);
             connection = factory.createConnection();
             session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -100,12 +106,21 @@ final class TestBroker implements AutoCloseable {
             return received;
         }
 
+        String name() {
+            return name;
+        }
+
+        /** Disconnects but keeps the subscription, which goes on storing messages. */
+        void detach() throws JMSException {
+            connection.close();
+            factory.close();
+        }
+
         @Override
         public void close() throws JMSException {
             consumer.close();
             session.unsubscribe(name);
-            connection.close();
-            factory.close();
+            detach();
         }
     }
 }

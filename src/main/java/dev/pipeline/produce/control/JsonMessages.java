@@ -13,6 +13,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,12 +32,38 @@ public final class JsonMessages {
     private JsonMessages() {
     }
 
-    /** One JSON object or an array of them; the caller tells which through {@code batch}. */
+    /** Exactly one JSON value, with no duplicate keys in any object. */
     public static JsonValue read(byte[] body) {
-        try (var reader = STRICT.createReader(new ByteArrayInputStream(body))) {
-            return reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
+        try {
+            requireSingleValue(body);
+            try (var reader = STRICT.createReader(new ByteArrayInputStream(body))) {
+                return reader.readValue();
+            }
+        } catch (RuntimeException e) {
+            // JSON-P reports most syntax errors as JsonException, but some (nesting too deep) as plain RuntimeException.
             throw Problem.badRequest("malformed JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * JSON-P's reader stops after the first value and ignores what follows; its parser does not.
+     * (Parsson's skipObject/skipArray loop forever on a truncated body, so depth is counted here.)
+     */
+    private static void requireSingleValue(byte[] body) {
+        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(body))) {
+            int depth = 0;
+            do {
+                switch (parser.next()) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    default -> {
+                    }
+                }
+            } while (depth > 0);
+            if (parser.hasNext()) {
+                throw new JsonException("unexpected content after the JSON value at offset "
+                        + parser.getLocation().getStreamOffset());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 public final class TraceContext {
 
     public static final String HEADER = "traceparent";
+    private static final int VERSION_00_LENGTH = 55;
     private static final Pattern TRACEPARENT =
             Pattern.compile("[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}(-.*)?");
 
@@ -18,6 +19,8 @@ public final class TraceContext {
             return Optional.empty();
         }
         String value = traceparent.trim();
-        return TRACEPARENT.matcher(value).matches() && !value.startsWith("ff") ? Optional.of(value) : Optional.empty();
+        boolean valid = TRACEPARENT.matcher(value).matches() && !value.startsWith("ff")
+                && (!value.startsWith("00") || value.length() == VERSION_00_LENGTH);
+        return valid ? Optional.of(value) : Optional.empty();
     }
 }

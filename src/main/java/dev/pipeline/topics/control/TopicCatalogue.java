@@ -3,11 +3,12 @@ package dev.pipeline.topics.control;
 import dev.pipeline.topics.entity.Topic;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonConfig;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
@@ -58,6 +59,11 @@ public class TopicCatalogue {
         this.topics = topics;
     }
 
+    /** Loads the catalogue as the application starts, so a bad one fails the deployment. */
+    void loadWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.fine(() -> topics.size() + " topics");
+    }
+
     @PostConstruct
     void load() {
         String source = catalogueFile.orElse("classpath:" + LOCAL_RUN_CATALOGUE);
@@ -77,7 +83,11 @@ public class TopicCatalogue {
                 throw new InvalidCatalogueException("topic catalogue " + catalogueFile.get() + " does not exist", e);
             }
         }
-        return TopicCatalogue.class.getClassLoader().getResourceAsStream(LOCAL_RUN_CATALOGUE);
+        InputStream shipped = TopicCatalogue.class.getClassLoader().getResourceAsStream(LOCAL_RUN_CATALOGUE);
+        if (shipped == null) {
+            throw new InvalidCatalogueException("pipeline.topics.file is not set and the WAR ships no " + LOCAL_RUN_CATALOGUE);
+        }
+        return shipped;
     }
 
     public Optional<Topic> topic(String name) {
@@ -97,7 +107,8 @@ public class TopicCatalogue {
         JsonObject root;
         try {
             root = STRICT_JSON.createReader(json).readObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // JSON-P reports most syntax errors as JsonException, but some (nesting too deep) as plain RuntimeException.
             throw invalid(source, "is not a JSON object: " + e.getMessage());
         }
         unknownFields(root, Set.of("topics"), source, "");

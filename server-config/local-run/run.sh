@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# LOCAL RUN ONLY: builds the WAR and runs it on Payara Micro with the embedded Artemis broker,
+# then prints a token and a curl that sends a first message. Ctrl-C stops it.
+# PORT (default 8080) sets the HTTP port; the embedded broker listens on tcp://localhost:61616.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$repo"
+port="${PORT:-8080}"
+
+echo "Building target/pipeline.war (tests skipped; run 'mvn verify' for them)..."
+mvn -B -q -DskipTests package
+
+java -Xmx512m -jar target/payara-micro.jar --nocluster --port "$port" \
+  --postbootcommandfile server-config/post-boot-commands.asadmin \
+  --deploy target/pipeline.war > target/payara-local.log 2>&1 &
+payara=$!
+trap 'kill "$payara" 2>/dev/null; wait "$payara" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
+echo "Payara Micro started (pid $payara, log target/payara-local.log); waiting for the service..."
+
+url="http://localhost:$port/pipeline/topics/orders/messages"
+for _ in $(seq 1 180); do
+  kill -0 "$payara" 2>/dev/null || { echo "Payara Micro exited; see target/payara-local.log" >&2; exit 1; }
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url")" = 401 ] && break
+  sleep 1
+done
+
+token="$(server-config/local-run/mint-token.sh orders-writer)"
+cat <<MSG
+
+Pipeline is up on port $port, with its embedded broker on tcp://localhost:61616.
+
+A token for local use (group orders-writer, valid 1 h; other groups / an imsOrg:
+server-config/local-run/mint-token.sh GROUPS [IMS_ORG]):
+
+  TOKEN=$token
+
+Send a first message:
+
+  curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
+       -d '{"messageType":"greeting","message":"hello, pipeline"}' $url
+
+Messages reach JMS consumers subscribed to topic 'orders' (see README: "Reading messages").
+Ctrl-C stops the service.
+MSG
+wait "$payara"

@@ -1,0 +1,62 @@
+package dev.pipeline.it;
+
+import static dev.pipeline.it.Responses.messageIds;
+import static dev.pipeline.it.Responses.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** How the service starts: a bad catalogue stops it; a missing broker makes it answer 503 until the broker comes. */
+class DeploymentIT {
+
+    private static final Path DIR = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve("deployment");
+
+    @Test
+    void badCatalogueFailsTheDeploymentWithAMessageNamingTheProblem() throws Exception {
+        Path catalogue = TestFiles.write(DIR.resolve("bad-topics.json"),
+                "{\"topics\":[{\"name\":\"orders\",\"ttl\":\"one hour\",\"producers\":[\"w\"]}]}");
+        try (PayaraMicro payara = PayaraMicro.launch("bad-catalogue", Map.of(
+                "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
+                "pipeline.topics.file", catalogue.toString()))) {
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+            while (!payara.log().contains("topics[0].ttl") && Instant.now().isBefore(deadline)) {
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            assertTrue(payara.log().contains("topics[0].ttl 'one hour' is not an ISO-8601 duration"),
+                    "the log names the problem");
+            HttpResponse<String> response = new Gateway(payara).post("orders").json("{\"message\":\"m\"}");
+            assertEquals(404, response.statusCode(), "nothing of the application is serving");
+        }
+    }
+
+    @Test
+    void withoutBrokerRequestsGet503WithRetryAfterAndSucceedOnceTheBrokerIsUp() throws Exception {
+        int brokerPort = PayaraMicro.freePort();
+        String token = TestTokens.serviceToken("orders-writer").sign();
+        try (PayaraMicro payara = PayaraMicro.start("no-broker", Map.of(
+                "pipeline.broker.url", "tcp://localhost:" + brokerPort,
+                "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(DIR.resolve("publicKey.pem")).toUri().toString(),
+                "mp.jwt.verify.issuer", TestTokens.ISSUER))) {
+            Gateway gateway = new Gateway(payara);
+
+            Instant sent = Instant.now();
+            HttpResponse<String> refused = gateway.post("orders").token(token).json("{\"message\":\"m\"}");
+            assertTrue(Duration.between(sent, Instant.now()).compareTo(Duration.ofSeconds(10)) < 0, "answered without hanging");
+            problem(refused, 503);
+            assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow()) > 0);
+
+            try (TestBroker broker = TestBroker.start(brokerPort, DIR.resolve("broker-" + System.nanoTime()), java.util.List.of("orders"));
+                    var subscription = broker.subscribe("orders")) {
+                HttpResponse<String> response = gateway.post("orders").token(token).json("{\"message\":\"after\"}");
+                assertEquals(messageIds(response).get(0), subscription.next().getStringProperty("messageId"));
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pipeline.it;
+
+import static dev.pipeline.it.Responses.messageIds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local run: no {@code pipeline.broker.url}, so the service starts its own persistent broker,
+ * creates the catalogue's topics on it, and serves JMS consumers on its TCP acceptor.
+ */
+class EmbeddedBrokerIT {
+
+    @Test
+    void embeddedBrokerServesConsumersAndKeepsStoredMessagesAcrossRestarts() throws Exception {
+        Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve("embedded");
+        String acceptor = "tcp://localhost:" + PayaraMicro.freePort();
+        Map<String, String> config = Map.of(
+                "pipeline.broker.embedded-acceptor", acceptor,
+                "pipeline.broker.data-dir", dir.resolve("broker-" + System.nanoTime()).toString(),
+                "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString(),
+                "mp.jwt.verify.issuer", TestTokens.ISSUER);
+        String token = TestTokens.serviceToken("orders-writer").sign();
+
+        String subscriptionName;
+        List<String> ids;
+        try (PayaraMicro payara = PayaraMicro.start("embedded", config)) {
+            TestBroker.Subscription subscription = TestBroker.subscribe(acceptor, "orders");
+            subscriptionName = subscription.name();
+            ids = messageIds(new Gateway(payara).post("orders").token(token)
+                    .json("[{\"message\":\"first\"},{\"message\":\"second\"}]"));
+            assertEquals(ids.get(0), subscription.next().getStringProperty("messageId"));
+            subscription.detach();
+        }
+
+        try (PayaraMicro restarted = PayaraMicro.start("embedded", config);
+                var subscription = TestBroker.resume(acceptor, "orders", subscriptionName)) {
+            TextMessage kept = (TextMessage) subscription.next();
+            assertEquals(ids.get(1), kept.getStringProperty("messageId"));
+            assertEquals("second", jakarta.json.Json.createReader(new java.io.StringReader(kept.getText()))
+                    .readObject().getString("message"));
+        }
+    }
+}

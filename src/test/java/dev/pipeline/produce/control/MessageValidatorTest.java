@@ -1,0 +1,125 @@
+package dev.pipeline.produce.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipeline.problem.Problem;
+import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.produce.entity.ProduceRequest;
+import dev.pipeline.v1.Message;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessageValidatorTest {
+
+    private static final Instant RECEIVED_AT = Instant.parse("2025-03-01T12:00:00.123Z");
+
+    @Test
+    void emptyBatchIsRejectedWith400() {
+        Problem problem = rejected(batch());
+
+        assertTrue(problem.detail().contains("empty"), problem.detail());
+    }
+
+    @Test
+    void missingMessageIsRejectedWith400NamingIt() {
+        Problem problem = rejected(single(Message.newBuilder().setMessageId("id-1").build()));
+
+        assertTrue(problem.detail().contains("'message'"), problem.detail());
+    }
+
+    @Test
+    void missingMessageInABatchIsNamedWithItsIndex() {
+        Problem problem = rejected(batch(text("a"), text("b"), Message.newBuilder().setSource("shop").build()));
+
+        assertTrue(problem.detail().contains("'[2].message'"), problem.detail());
+    }
+
+    @Test
+    void emptyMessageIsRejectedWith400() {
+        Problem problem = rejected(single(text("")));
+
+        assertTrue(problem.detail().contains("'message'"), problem.detail());
+    }
+
+    @Test
+    void messageIdOf256CharactersIsAccepted() {
+        Message message = text("a").toBuilder().setMessageId("i".repeat(256)).build();
+
+        List<Message> validated = MessageValidator.validated(single(message), RECEIVED_AT);
+
+        assertEquals("i".repeat(256), validated.get(0).getMessageId());
+    }
+
+    @Test
+    void messageIdOf257CharactersIsRejectedWith400NamingItAndTheLimit() {
+        Problem problem = rejected(batch(text("a"), text("b").toBuilder().setMessageId("i".repeat(257)).build()));
+
+        assertTrue(problem.detail().contains("'[1].messageId'"), problem.detail());
+        assertTrue(problem.detail().contains("256"), problem.detail());
+    }
+
+    @Test
+    void missingMessageIdsAreFilledWithUniqueIds() {
+        List<Message> validated = MessageValidator.validated(batch(text("a"), text("b")), RECEIVED_AT);
+
+        assertFalse(validated.get(0).getMessageId().isEmpty());
+        assertFalse(validated.get(1).getMessageId().isEmpty());
+        assertNotEquals(validated.get(0).getMessageId(), validated.get(1).getMessageId());
+    }
+
+    @Test
+    void missingSentTimeIsFilledWithTheReceiveTime() {
+        List<Message> validated = MessageValidator.validated(single(text("a")), RECEIVED_AT);
+
+        assertEquals(RECEIVED_AT.toEpochMilli(), validated.get(0).getSentTime());
+    }
+
+    @Test
+    void givenMessageIdAndSentTimeAreKept() {
+        Message message = text("a").toBuilder().setMessageId("id-7").setSentTime(1_600_000_000_000L).build();
+
+        List<Message> validated = MessageValidator.validated(single(message), RECEIVED_AT);
+
+        assertEquals(List.of(message), validated);
+    }
+
+    @Test
+    void givenMessageIdIsKeptWhenOnlySentTimeIsFilled() {
+        Message message = text("a").toBuilder().setMessageId("id-7").build();
+
+        Message validated = MessageValidator.validated(single(message), RECEIVED_AT).get(0);
+
+        assertEquals("id-7", validated.getMessageId());
+        assertEquals(RECEIVED_AT.toEpochMilli(), validated.getSentTime());
+    }
+
+    @Test
+    void batchKeepsItsOrder() {
+        List<Message> validated = MessageValidator.validated(batch(text("a"), text("b"), text("c")), RECEIVED_AT);
+
+        assertEquals(List.of("a", "b", "c"), validated.stream().map(Message::getMessage).toList());
+    }
+
+    private static Message text(String message) {
+        return Message.newBuilder().setMessage(message).build();
+    }
+
+    private static ProduceRequest single(Message message) {
+        return new ProduceRequest(BodyFormat.JSON, false, List.of(message));
+    }
+
+    private static ProduceRequest batch(Message... messages) {
+        return new ProduceRequest(BodyFormat.PROTOBUF, true, List.of(messages));
+    }
+
+    private static Problem rejected(ProduceRequest request) {
+        Problem problem = assertThrows(Problem.class, () -> MessageValidator.validated(request, RECEIVED_AT));
+        assertEquals(400, problem.getResponse().getStatus(), problem.detail());
+        return problem;
+    }
+}
