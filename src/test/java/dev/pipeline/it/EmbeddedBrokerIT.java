@@ -35,6 +35,10 @@ class EmbeddedBrokerIT {
                     .json("[{\"message\":\"first\"},{\"message\":\"second\"}]"));
             assertEquals(ids.get(0), subscription.next().getStringProperty("messageId"));
             subscription.detach();
+            assertEquals(200, java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(payara.uri("/health/ready")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode(),
+                    "every topic of a local run has its -local subscription");
         }
 
         try (PayaraMicro restarted = PayaraMicro.start("embedded", config);

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class SharedGateway implements BeforeAllCallback, ParameterResolver {
 
+    /** Topics created on the test broker, each with a durable subscription. */
     static final List<String> TOPICS = List.of("orders", "clicks", "audit");
+    /** In the catalogue, but not on the broker. */
+    static final String UNSUBSCRIBED_TOPIC = "unsubscribed";
 
     record Environment(TestBroker broker, Gateway gateway) implements CloseableResource {
         @Override
@@ -47,8 +50,9 @@ final class SharedGateway implements BeforeAllCallback, ParameterResolver {
                         { "topics": [
                           { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] },
                           { "name": "clicks", "ttl": "PT10M", "producers": ["clicks-writer", "orders-writer"] },
-                          { "name": "audit", "ttl": "PT5M", "producers": ["auditor"] } ] }
-                        """);
+                          { "name": "audit", "ttl": "PT5M", "producers": ["auditor"] },
+                          { "name": "%s", "ttl": "PT5M", "producers": ["orders-writer"] } ] }
+                        """.formatted(UNSUBSCRIBED_TOPIC));
                 PayaraMicro payara = PayaraMicro.start("shared", Map.of(
                         "pipeline.broker.url", broker.url(),
                         "pipeline.topics.file", catalogue.toString(),

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
@@ -27,6 +28,7 @@ final class TestBroker implements AutoCloseable {
         this.url = url;
     }
 
+    /** A broker whose topics each have a durable subscription {@code <topic>-retained}, as the gateway requires. */
     static TestBroker start(int port, Path dataDirectory, List<String> topics) throws Exception {
         String url = "tcp://localhost:" + port;
         Configuration config = new ConfigurationImpl()
@@ -39,8 +41,10 @@ final class TestBroker implements AutoCloseable {
                 .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
                 .setPagingDirectory(dataDirectory.resolve("paging").toString())
                 .addAcceptorConfiguration("tcp", url);
-        topics.forEach(topic -> config.addAddressConfiguration(
-                new CoreAddressConfiguration().setName(topic).addRoutingType(RoutingType.MULTICAST)));
+        topics.forEach(topic -> config.addAddressConfiguration(new CoreAddressConfiguration().setName(topic)
+                .addRoutingType(RoutingType.MULTICAST)
+                .addQueueConfiguration(QueueConfiguration.of(topic + "-retained").setAddress(topic)
+                        .setRoutingType(RoutingType.MULTICAST).setDurable(true))));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         server.start();
         return new TestBroker(server, url);

@@ -1,6 +1,7 @@
 package dev.pipeline.broker.control;
 
 import dev.pipeline.topics.control.TopicCatalogue;
+import dev.pipeline.topics.entity.Topic;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,10 +31,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class BrokerConnection {
 
     private static final Logger LOG = Logger.getLogger(BrokerConnection.class.getName());
-    /** Client defaults for a request path; a URL that names one of these keeps its own value. */
+    private static final long RECONNECT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * Client defaults for a request path, so that a broker that is gone or frozen costs a request
+     * about 2 s, not the client's default 30 s, and a dead connection is noticed within seconds.
+     * A URL that names one of these keeps its own value.
+     */
     private static final String[][] CLIENT_DEFAULTS = {
-            {"callTimeout", "5000"},
-            {"callFailoverTimeout", "5000"},
+            {"callTimeout", "2000"},
+            {"callFailoverTimeout", "2000"},
+            {"connectionTTL", "10000"},
+            {"clientFailureCheckPeriod", "3000"},
     };
 
     @Inject
@@ -53,15 +67,34 @@ public class BrokerConnection {
     @Inject
     TopicCatalogue catalogue;
 
+    private final ReentrantLock connecting = new ReentrantLock();
     private EmbeddedBroker embedded;
     private ActiveMQConnectionFactory factory;
-    private Connection connection;
+    private volatile Connection connection;
+    private volatile long lastFailedAttempt = System.nanoTime() - RECONNECT_PAUSE_NANOS;
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
         try {
-            connection();
+            List<String> unbound = topicsWithoutSubscription(catalogue.all());
+            if (!unbound.isEmpty()) {
+                LOG.warning("Catalogue topics without a subscription on the broker: " + unbound
+                        + ". Producing to them answers 503 until an operator creates one (see README).");
+            }
         } catch (JMSException e) {
             LOG.warning("Broker not reachable at start; requests answer 503 until it is: " + e.getMessage());
+        }
+    }
+
+    /** The topics whose address is missing on the broker or has no queue to store messages in. */
+    public List<String> topicsWithoutSubscription(Collection<Topic> topics) throws JMSException {
+        try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            List<String> unbound = new ArrayList<>();
+            for (Topic topic : topics) {
+                if (!TopicBindings.hasSubscription(session, topic.name())) {
+                    unbound.add(topic.name());
+                }
+            }
+            return unbound;
         }
     }
 
@@ -86,21 +119,39 @@ public class BrokerConnection {
         return result.toString();
     }
 
-    /** The live connection, connecting first if there is none. */
-    public synchronized Connection connection() throws JMSException {
-        if (connection == null) {
-            Connection created = user.isPresent()
-                    ? factory.createConnection(user.get(), password.orElse(null))
-                    : factory.createConnection();
-            created.setExceptionListener(failure -> discard(created, failure.getMessage()));
-            connection = created;
-            LOG.info("Connected to the broker");
+    /**
+     * The live connection, connecting first if there is none. One caller at a time connects, and
+     * after a failed attempt the next waits {@link #RECONNECT_PAUSE_NANOS}; meanwhile callers fail
+     * at once, so that an unreachable broker costs a request no more than one connect timeout.
+     */
+    public Connection connection() throws JMSException {
+        Connection current = connection;
+        if (current != null) {
+            return current;
         }
-        return connection;
+        if (System.nanoTime() - lastFailedAttempt < RECONNECT_PAUSE_NANOS || !connecting.tryLock()) {
+            throw new JMSException("not connected to the broker; reconnecting");
+        }
+        try {
+            if (connection == null) {
+                Connection created = user.isPresent()
+                        ? factory.createConnection(user.get(), password.orElse(null))
+                        : factory.createConnection();
+                created.setExceptionListener(failure -> discard(created, failure.getMessage()));
+                connection = created;
+                LOG.info("Connected to the broker");
+            }
+            return connection;
+        } catch (JMSException e) {
+            lastFailedAttempt = System.nanoTime();
+            throw e;
+        } finally {
+            connecting.unlock();
+        }
     }
 
     /** Whether channels made from this connection may still be used. */
-    public synchronized boolean isCurrent(Connection candidate) {
+    public boolean isCurrent(Connection candidate) {
         return candidate == connection;
     }
 
@@ -111,15 +162,16 @@ public class BrokerConnection {
             }
             connection = null;
         }
-        LOG.warning("Broker connection lost: " + reason);
+        LOG.warning("Broker connection dropped: " + reason);
         closeQuietly(broken);
     }
 
     @PreDestroy
-    synchronized void stop() {
-        if (connection != null) {
-            closeQuietly(connection);
-            connection = null;
+    void stop() {
+        Connection current = connection;
+        connection = null;
+        if (current != null) {
+            closeQuietly(current);
         }
         factory.close();
         if (embedded != null) {

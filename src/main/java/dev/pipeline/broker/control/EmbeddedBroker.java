@@ -68,8 +68,10 @@ final class EmbeddedBroker {
                     .addRoutingType(RoutingType.ANYCAST)
                     .addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)));
         }
-        topics.forEach(topic -> config.addAddressConfiguration(
-                new CoreAddressConfiguration().setName(topic.name()).addRoutingType(RoutingType.MULTICAST)));
+        topics.forEach(topic -> config.addAddressConfiguration(new CoreAddressConfiguration().setName(topic.name())
+                .addRoutingType(RoutingType.MULTICAST)
+                .addQueueConfiguration(QueueConfiguration.of(localSubscription(topic.name()))
+                        .setAddress(topic.name()).setRoutingType(RoutingType.MULTICAST).setDurable(true))));
 
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         try {
@@ -81,6 +83,14 @@ final class EmbeddedBroker {
         LOG.info(() -> "Embedded Artemis broker started: data " + dataDirectory.toAbsolutePath() + ", JMS clients connect to "
                 + acceptorUrl);
         return new EmbeddedBroker(server);
+    }
+
+    /**
+     * The durable subscription every topic of a local run has, so that nothing sent is dropped and
+     * a consumer started later still finds it ({@code createSharedDurableConsumer(topic, "orders-local")}).
+     */
+    static String localSubscription(String topic) {
+        return topic + "-local";
     }
 
     void stop() {

@@ -1,6 +1,7 @@
 package dev.pipeline.produce.control;
 
 import dev.pipeline.broker.control.BrokerConnection;
+import dev.pipeline.broker.control.TopicBindings;
 import dev.pipeline.problem.Problem;
 import dev.pipeline.produce.entity.BodyFormat;
 import dev.pipeline.topics.entity.Topic;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -40,6 +42,7 @@ public class MessagePublisher {
     int sessions;
 
     private final Deque<PublishChannel> idle = new ConcurrentLinkedDeque<>();
+    private final InFlightIds inFlight = new InFlightIds();
     private Semaphore permits;
 
     @PostConstruct
@@ -55,12 +58,32 @@ public class MessagePublisher {
     }
 
     public void publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
+        List<String> ids = messages.stream().map(Message::getMessageId).toList();
+        try (InFlightIds.Claim claim = inFlight.claim(topic.name(), ids, SESSION_WAIT_MILLIS)) {
+            publishClaimed(topic, format, messages, traceparent);
+        } catch (TimeoutException e) {
+            throw Problem.unavailable("another request is still publishing one of these messageIds", RETRY_AFTER_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+        }
+    }
+
+    private void publishClaimed(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
         PublishChannel channel = borrow();
         boolean reusable = false;
         try {
             sendAndCommit(channel, topic, format, messages, traceparent);
             reusable = true;
+        } catch (PublishChannel.NoSubscriptionException e) {
+            reusable = true;
+            LOG.warning(() -> e.getMessage() + "; answering 503 rather than let the broker drop messages");
+            throw Problem.unavailable(e.getMessage() + ", so messages sent now would be lost; an operator must create one",
+                    RETRY_AFTER_SECONDS);
         } catch (JMSException e) {
+            if (!TopicBindings.isAddressFull(e)) {
+                broker.discard(channel.connection, e.toString());
+            }
             LOG.warning(() -> "Publishing " + messages.size() + " message(s) to " + topic.name() + " failed: " + e);
             throw Problem.unavailable("the broker did not store the message(s); retrying with the same messageIds is safe",
                     RETRY_AFTER_SECONDS);
@@ -75,7 +98,7 @@ public class MessagePublisher {
      * messages are then sent one transaction each, so that only the new ones are stored.
      */
     private static void sendAndCommit(PublishChannel channel, Topic topic, BodyFormat format, List<Message> messages,
-            String traceparent) throws JMSException {
+            String traceparent) throws JMSException, PublishChannel.NoSubscriptionException {
         try {
             channel.sendAndCommit(topic, format, messages, traceparent);
         } catch (JMSException e) {

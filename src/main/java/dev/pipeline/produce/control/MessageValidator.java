@@ -5,7 +5,9 @@ import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.v1.Message;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,8 +28,13 @@ public final class MessageValidator {
             throw Problem.badRequest("batch is empty; send at least one message");
         }
         List<Message> completed = new ArrayList<>(messages.size());
+        Set<String> givenIds = new HashSet<>();
         for (int i = 0; i < messages.size(); i++) {
             String at = request.batch() ? "[" + i + "]." : "";
+            String id = messages.get(i).getMessageId();
+            if (!id.isEmpty() && !givenIds.add(id)) {
+                throw Problem.badRequest("'" + at + "messageId' '" + id + "' appears more than once in the batch");
+            }
             completed.add(completed(messages.get(i), at, receivedAt));
         }
         return completed;

@@ -1,34 +1,49 @@
 package dev.pipeline.produce.control;
 
+import dev.pipeline.broker.control.TopicBindings;
 import dev.pipeline.produce.entity.BodyFormat;
 import dev.pipeline.topics.entity.Topic;
 import dev.pipeline.v1.Message;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
 
 /**
- * One transacted JMS session with its producer, used by one request at a time and kept for the
- * next. Every send is a transaction, so a batch is stored whole or not at all, and a commit
- * returning means the broker has the messages on disk.
+ * One transacted JMS session, used by one request at a time and kept for the next. Every send is
+ * a transaction, so a batch is stored whole or not at all, and a commit returning means the broker
+ * has the messages on disk.
+ *
+ * <p>Messages are built as JMS messages but handed to the session's Artemis core producer: the JMS
+ * producer reads the clock twice, once for JMSExpiration and once for JMSTimestamp, so
+ * {@code JMSExpiration - JMSTimestamp} could be a millisecond short of the topic's TTL.
  */
 final class PublishChannel {
 
     /** Artemis drops a message whose duplicate-detection id the address has already stored. */
     static final String DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
+    /** How long a topic found to have a subscription is trusted to keep it before asking again. */
+    private static final long SUBSCRIPTION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     final Connection connection;
     private final Session session;
-    private final MessageProducer producer;
-    private final Map<String, jakarta.jms.Topic> destinations = new HashMap<>();
+    private final ClientProducer producer;
+    private final Map<String, SimpleString> addresses = new HashMap<>();
+    private final Map<String, Long> subscribedCheckedAt = new HashMap<>();
 
-    private PublishChannel(Connection connection, Session session, MessageProducer producer) {
+    private PublishChannel(Connection connection, Session session, ClientProducer producer) {
         this.connection = connection;
         this.session = session;
         this.producer = producer;
@@ -37,35 +52,56 @@ final class PublishChannel {
     static PublishChannel open(Connection connection) throws JMSException {
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         try {
-            MessageProducer producer = session.createProducer(null);
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            return new PublishChannel(connection, session, producer);
-        } catch (JMSException e) {
+            return new PublishChannel(connection, session, ((ActiveMQSession) session).getCoreSession().createProducer());
+        } catch (ActiveMQException e) {
             session.close();
-            throw e;
+            throw jmsException("opening a producer failed", e);
         }
     }
 
-    void sendAndCommit(Topic topic, BodyFormat format, List<Message> messages, String traceparent) throws JMSException {
-        jakarta.jms.Topic destination = destination(topic.name());
+    /** Artemis drops what is sent to a multicast address without queues, and still acknowledges it. */
+    static final class NoSubscriptionException extends Exception {
+        NoSubscriptionException(String topic) {
+            super("topic '" + topic + "' has no subscription on the broker");
+        }
+    }
+
+    void sendAndCommit(Topic topic, BodyFormat format, List<Message> messages, String traceparent)
+            throws JMSException, NoSubscriptionException {
+        requireSubscription(topic.name());
+        SimpleString address = addresses.computeIfAbsent(topic.name(), SimpleString::of);
         long timeToLive = topic.ttl().toMillis();
-        for (Message message : messages) {
-            producer.send(destination, toJms(message, format, traceparent), DeliveryMode.PERSISTENT,
-                    jakarta.jms.Message.DEFAULT_PRIORITY, timeToLive);
+        try {
+            for (Message message : messages) {
+                long now = System.currentTimeMillis();
+                ClientMessage core = encoded(toJms(message, format, traceparent));
+                core.setDurable(true);
+                core.setPriority((byte) jakarta.jms.Message.DEFAULT_PRIORITY);
+                core.setTimestamp(now);
+                core.setExpiration(now + timeToLive);
+                core.setRoutingType(RoutingType.MULTICAST);
+                core.setUserID(UUIDGenerator.getInstance().generateUUID());
+                producer.send(address, core);
+            }
+        } catch (ActiveMQException e) {
+            throw jmsException("sending to " + topic.name() + " failed", e);
         }
         session.commit();
     }
 
-    private jakarta.jms.Topic destination(String name) throws JMSException {
-        jakarta.jms.Topic destination = destinations.get(name);
-        if (destination == null) {
-            destination = session.createTopic(name);
-            destinations.put(name, destination);
+    private void requireSubscription(String topic) throws JMSException, NoSubscriptionException {
+        Long checkedAt = subscribedCheckedAt.get(topic);
+        if (checkedAt != null && System.nanoTime() - checkedAt < SUBSCRIPTION_CHECK_NANOS) {
+            return;
         }
-        return destination;
+        if (!TopicBindings.hasSubscription(session, topic)) {
+            subscribedCheckedAt.remove(topic);
+            throw new NoSubscriptionException(topic);
+        }
+        subscribedCheckedAt.put(topic, System.nanoTime());
     }
 
-    private jakarta.jms.Message toJms(Message message, BodyFormat format, String traceparent) throws JMSException {
+    private ActiveMQMessage toJms(Message message, BodyFormat format, String traceparent) throws JMSException {
         jakarta.jms.Message jms;
         if (format == BodyFormat.JSON) {
             jms = session.createTextMessage(JsonMessages.write(message));
@@ -87,13 +123,33 @@ final class PublishChannel {
         if (traceparent != null) {
             jms.setStringProperty("traceparent", traceparent);
         }
-        return jms;
+        return (ActiveMQMessage) jms;
+    }
+
+    /** The core message with the JMS body written into it. */
+    private static ClientMessage encoded(ActiveMQMessage jms) throws JMSException {
+        try {
+            jms.doBeforeSend();
+        } catch (Exception e) {
+            // doBeforeSend declares Exception; it only encodes the body already in memory.
+            JMSException failure = new JMSException("encoding the message failed: " + e);
+            failure.initCause(e);
+            throw failure;
+        }
+        return jms.getCoreMessage();
     }
 
     private static void setIfPresent(jakarta.jms.Message jms, String name, String value) throws JMSException {
         if (!value.isEmpty()) {
             jms.setStringProperty(name, value);
         }
+    }
+
+    private static JMSException jmsException(String what, ActiveMQException cause) {
+        JMSException failure = new JMSException(what + ": " + cause.getMessage());
+        failure.setLinkedException(cause);
+        failure.initCause(cause);
+        return failure;
     }
 
     void close() {

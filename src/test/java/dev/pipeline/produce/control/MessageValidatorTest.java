@@ -40,6 +40,14 @@ class MessageValidatorTest {
     }
 
     @Test
+    void messageIdRepeatedWithinABatchIsRejectedWith400NamingIt() {
+        Problem problem = rejected(batch(text("a").toBuilder().setMessageId("same").build(), text("b"),
+                text("c").toBuilder().setMessageId("same").build()));
+
+        assertTrue(problem.detail().contains("'[2].messageId' 'same'"), problem.detail());
+    }
+
+    @Test
     void emptyMessageIsRejectedWith400() {
         Problem problem = rejected(single(text("")));
 

@@ -1,0 +1,36 @@
+package dev.pipeline.it;
+
+import static dev.pipeline.it.Responses.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A catalogue topic the broker cannot store messages for is visible, and never answered 200. */
+@ExtendWith(SharedGateway.class)
+class BrokerStateIT {
+
+    @Test
+    void topicWithoutSubscriptionOnTheBrokerIsAnswered503NotSilentlyDropped(Gateway gateway) throws Exception {
+        HttpResponse<String> response = gateway.post(SharedGateway.UNSUBSCRIBED_TOPIC)
+                .token(TestTokens.serviceToken("orders-writer").sign()).json("{\"message\":\"would be lost\"}");
+
+        assertTrue(problem(response, 503).contains("no subscription"));
+        assertTrue(Integer.parseInt(response.headers().firstValue("Retry-After").orElseThrow()) > 0);
+    }
+
+    @Test
+    void readinessIsDownAndNamesTheTopicWithoutSubscription(Gateway gateway) throws Exception {
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(gateway.payara().uri("/health/ready")).build(), BodyHandlers.ofString());
+
+        assertEquals(503, ready.statusCode());
+        assertTrue(ready.body().contains("topicsWithoutSubscription") && ready.body().contains(SharedGateway.UNSUBSCRIBED_TOPIC),
+                ready.body());
+    }
+}
