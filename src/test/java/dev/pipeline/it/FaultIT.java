@@ -5,28 +5,19 @@ import static dev.pipeline.it.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.jms.Message;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,116 +29,36 @@ import org.junit.jupiter.api.Test;
  */
 class FaultIT {
 
-    private static final Path DIR = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve("faults");
-    private static final Duration NEVER_A_HANG = Duration.ofSeconds(5);
-    private static final String TOKEN = TestTokens.serviceToken("orders-writer").sign();
+    private static final String TOKEN = DistributionBrokerGateway.TOKEN;
+    private static DistributionBrokerGateway environment;
     private static ArtemisProcess broker;
     private static PayaraMicro payara;
     private static Gateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = ArtemisProcess.create(DIR, """
-                <address-setting match="tiny">
-                   <max-size-bytes>100KB</max-size-bytes>
-                   <address-full-policy>FAIL</address-full-policy>
-                </address-setting>
-                """);
-        broker.start();
-        Path catalogue = TestFiles.write(DIR.resolve("topics.json"), """
-                { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] },
-                              { "name": "tiny", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
-                """);
-        payara = PayaraMicro.start("faults", Map.of(
-                "pipeline.broker.url", broker.url(),
-                "pipeline.broker.user", ArtemisProcess.USER,
-                "pipeline.broker.password", ArtemisProcess.PASSWORD,
-                "pipeline.topics.file", catalogue.toString(),
-                "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(DIR.resolve("publicKey.pem")).toUri().toString(),
-                "mp.jwt.verify.issuer", TestTokens.ISSUER));
-        gateway = new Gateway(payara);
+        environment = DistributionBrokerGateway.start("faults");
+        broker = environment.broker();
+        payara = environment.payara();
+        gateway = environment.gateway();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (payara != null) {
-                payara.close();
-            }
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
+        if (environment != null) {
+            environment.close();
         }
     }
 
     @Test
-    void brokerKilledMidLoadLosesNoAcknowledgedMessageAndServiceRecoversByItself() throws Exception {
-        TestBroker.Subscription subscription = TestBroker.subscribe(broker.clientUrl(), "orders");
-        String subscriptionName = subscription.name();
-        subscription.detach();
+    void brokerKilledMidLoadLosesNoAcknowledgedMessageStoresNoBatchInPartAndRecoversByItself() throws Exception {
+        KillCycles.Result result = new KillCycles(broker, gateway, "orders", TOKEN).run(1, 150, 4);
 
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
-        AtomicInteger refused = new AtomicInteger();
-        AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService producers = Executors.newFixedThreadPool(4);
-        List<Future<?>> loops = new ArrayList<>();
-        for (int p = 0; p < 4; p++) {
-            loops.add(producers.submit(() -> {
-                for (int i = 0; i < 5_000 && running.get(); i++) {
-                    String id = "kill-" + UUID.randomUUID();
-                    Instant sent = Instant.now();
-                    HttpResponse<String> response = gateway.post("orders").token(TOKEN)
-                            .json("{\"message\":\"m\",\"messageId\":\"" + id + "\"}");
-                    Duration took = Duration.between(sent, Instant.now());
-                    if (took.compareTo(NEVER_A_HANG) > 0) {
-                        unexpected.add(response.statusCode() + " after " + took);
-                    }
-                    if (response.statusCode() == 200) {
-                        acknowledged.add(id);
-                    } else if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()) {
-                        refused.incrementAndGet();
-                        TimeUnit.MILLISECONDS.sleep(100);
-                    } else {
-                        unexpected.add(response.statusCode() + " " + response.body());
-                    }
-                }
-                return null;
-            }));
-        }
-        try {
-            awaitCount(acknowledged::size, 200, "acknowledged before the kill");
-            broker.kill();
-            awaitCount(refused::get, 10, "503s while the broker is down");
-            int beforeRestart = acknowledged.size();
-            broker.start();
-            Instant ready = Instant.now();
-            awaitCount(acknowledged::size, beforeRestart + 1, "first 200 after the restart");
-            Duration recovery = Duration.between(ready, Instant.now());
-            assertTrue(recovery.compareTo(Duration.ofSeconds(10)) < 0, "recovered in " + recovery);
-            awaitCount(acknowledged::size, beforeRestart + 200, "acknowledged after the restart");
-        } finally {
-            running.set(false);
-            for (Future<?> loop : loops) {
-                loop.get(1, TimeUnit.MINUTES);
-            }
-            producers.shutdown();
-        }
-        assertTrue(unexpected.isEmpty(), "only 200 or 503 with Retry-After, each within " + NEVER_A_HANG + ": " + unexpected);
-
-        String marker = "marker-" + UUID.randomUUID();
-        messageIds(gateway.post("orders").token(TOKEN).json("{\"message\":\"end\",\"messageId\":\"" + marker + "\"}"));
-        List<String> consumed = new ArrayList<>();
-        try (var resumed = TestBroker.resume(broker.clientUrl(), "orders", subscriptionName)) {
-            for (Message message : resumed.untilMarker(marker)) {
-                consumed.add(message.getStringProperty("messageId"));
-            }
-        }
-        Set<String> missing = new HashSet<>(acknowledged);
-        missing.removeAll(consumed);
-        assertEquals(Set.of(), missing, "every acknowledged message is stored");
-        assertEquals(consumed.size(), new HashSet<>(consumed).size(), "no message is stored twice");
+        assertEquals(List.of(), result.unexpected(), "only 200 or 503 with Retry-After, each within seconds");
+        assertEquals(0, result.lost(), "every acknowledged message is stored: " + result);
+        assertEquals(0, result.duplicated(), "no message is stored twice: " + result);
+        assertEquals(0, result.partialBatches(), "a batch is stored whole or not at all: " + result);
+        assertTrue(result.recoveries().get(0).compareTo(Duration.ofSeconds(10)) < 0, "recovered in seconds: " + result);
     }
 
     @Test
@@ -235,14 +146,6 @@ class FaultIT {
         while (gateway.post("orders").token(TOKEN).json(message).statusCode() != 200) {
             assertTrue(Instant.now().isBefore(deadline), "no 200 within " + within);
             TimeUnit.MILLISECONDS.sleep(200);
-        }
-    }
-
-    private static void awaitCount(java.util.function.IntSupplier count, int atLeast, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (count.getAsInt() < atLeast) {
-            assertTrue(Instant.now().isBefore(deadline), what + ": " + count.getAsInt() + " of " + atLeast + " within 2 min");
-            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 }

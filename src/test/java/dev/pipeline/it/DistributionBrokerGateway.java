@@ -1,0 +1,51 @@
+package dev.pipeline.it;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The gateway on Payara Micro connected, with credentials, to an Apache Artemis distribution
+ * broker running {@code server-config/broker.xml}; topics {@code orders} and {@code tiny}, the
+ * latter limited to 100 KB with address-full-policy FAIL.
+ */
+record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gateway gateway) implements AutoCloseable {
+
+    static final String TOKEN = TestTokens.serviceToken("orders-writer").sign();
+
+    static DistributionBrokerGateway start(String name) throws Exception {
+        Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve(name);
+        ArtemisProcess broker = ArtemisProcess.create(dir, """
+                <address-setting match="tiny">
+                   <max-size-bytes>100KB</max-size-bytes>
+                   <address-full-policy>FAIL</address-full-policy>
+                </address-setting>
+                """);
+        broker.start();
+        try {
+            Path catalogue = TestFiles.write(dir.resolve("topics.json"), """
+                    { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] },
+                                  { "name": "tiny", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
+                    """);
+            PayaraMicro payara = PayaraMicro.start(name, Map.of(
+                    "pipeline.broker.url", broker.url(),
+                    "pipeline.broker.user", ArtemisProcess.USER,
+                    "pipeline.broker.password", ArtemisProcess.PASSWORD,
+                    "pipeline.topics.file", catalogue.toString(),
+                    "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString(),
+                    "mp.jwt.verify.issuer", TestTokens.ISSUER));
+            return new DistributionBrokerGateway(broker, payara, new Gateway(payara));
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            payara.close();
+        } finally {
+            broker.close();
+        }
+    }
+}
