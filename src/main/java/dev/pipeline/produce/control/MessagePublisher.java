@@ -44,6 +44,7 @@ public class MessagePublisher {
     private final Deque<PublishChannel> idle = new ConcurrentLinkedDeque<>();
     private final InFlightIds inFlight = new InFlightIds();
     private Semaphore permits;
+    private volatile boolean stopping;
 
     @PostConstruct
     void init() {
@@ -52,12 +53,16 @@ public class MessagePublisher {
 
     @PreDestroy
     void close() {
+        stopping = true;
         for (PublishChannel channel = idle.poll(); channel != null; channel = idle.poll()) {
             channel.close();
         }
     }
 
     public void publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
+        if (stopping) {
+            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+        }
         List<String> ids = messages.stream().map(Message::getMessageId).toList();
         try (InFlightIds.Claim claim = inFlight.claim(topic.name(), ids, SESSION_WAIT_MILLIS)) {
             publishClaimed(topic, format, messages, traceparent);
