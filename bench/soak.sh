@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 cycles="${1:-5}"
 per_phase="${2:-2000}"
 producers="${3:-8}"
+mkdir -p target
 trap 'pkill -f "$PWD/target/payara-micro.jar" 2>/dev/null || true' EXIT
 mvn -B verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ReliabilitySoak \
   -Dfailsafe.failIfNoSpecifiedTests=false \

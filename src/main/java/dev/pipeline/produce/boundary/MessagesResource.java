@@ -21,6 +21,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -53,14 +55,22 @@ public class MessagesResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
             @HeaderParam(TraceContext.HEADER) String traceparent,
+            @Context ContainerRequestContext context,
             InputStream body) {
         Instant receivedAt = Instant.now();
         Producer producer = producer();
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
-        ProduceRequest request = RequestBodyReader.read(contentType, contentEncoding, body);
+        CountingInputStream counted = new CountingInputStream(body);
+        ProduceRequest request;
+        try {
+            request = RequestBodyReader.read(contentType, contentEncoding, counted);
+        } finally {
+            context.setProperty(ProduceMetrics.BYTES, counted.count());
+        }
         List<Message> messages = ProducerPolicy.withImsOrg(
                 MessageValidator.validated(request, receivedAt), producer, request.batch());
         publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null));
+        context.setProperty(ProduceMetrics.MESSAGES, messages.size());
         return Response.ok(messageIds(messages)).build();
     }
 

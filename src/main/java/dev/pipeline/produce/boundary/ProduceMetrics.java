@@ -1,0 +1,87 @@
+package dev.pipeline.produce.boundary;
+
+import dev.pipeline.topics.control.TopicCatalogue;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.ext.Provider;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+/**
+ * Counts every produce request by topic and outcome (2xx, 4xx, 5xx): requests, messages stored,
+ * request bytes, and latency; and logs each failed request with its topic, status and reason.
+ * Topics outside the catalogue are counted as {@code unknown}, so that random names cannot grow
+ * the metrics without bound.
+ */
+@Provider
+@ApplicationScoped
+public class ProduceMetrics implements ContainerRequestFilter, ContainerResponseFilter {
+
+    static final String MESSAGES = "pipeline.messages";
+    static final String BYTES = "pipeline.bytes";
+    private static final String STARTED = "pipeline.started";
+    private static final Logger LOG = Logger.getLogger(ProduceMetrics.class.getName());
+    private static final Metadata REQUESTS = Metadata.builder().withName("pipeline_requests")
+            .withDescription("Produce requests, by topic and outcome").build();
+    private static final Metadata STORED = Metadata.builder().withName("pipeline_messages")
+            .withDescription("Messages stored by the broker, by topic").build();
+    private static final Metadata RECEIVED_BYTES = Metadata.builder().withName("pipeline_received")
+            .withDescription("Request body bytes as received, by topic and outcome").withUnit(MetricUnits.BYTES).build();
+    private static final Metadata LATENCY = Metadata.builder().withName("pipeline_request_duration")
+            .withDescription("Time from request to answer, by topic and outcome").withUnit(MetricUnits.SECONDS).build();
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry registry;
+
+    @Inject
+    TopicCatalogue catalogue;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        request.setProperty(STARTED, System.nanoTime());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        String topicName = request.getUriInfo().getPathParameters().getFirst("topicName");
+        Object started = request.getProperty(STARTED);
+        if (topicName == null || !(started instanceof Long startNanos)) {
+            return;
+        }
+        String topic = catalogue.topic(topicName).isPresent() ? topicName : "unknown";
+        int status = response.getStatus();
+        Tag[] tags = {new Tag("topic", topic), new Tag("outcome", status / 100 + "xx")};
+        registry.counter(REQUESTS, tags).inc();
+        registry.timer(LATENCY, tags).update(Duration.ofNanos(System.nanoTime() - startNanos));
+        if (request.getProperty(BYTES) instanceof Long bytes) {
+            registry.counter(RECEIVED_BYTES, tags).inc(bytes);
+        }
+        if (request.getProperty(MESSAGES) instanceof Integer messages) {
+            registry.counter(STORED, new Tag("topic", topic)).inc(messages);
+        }
+        if (status >= 400) {
+            LOG.info(() -> "POST topics/" + topic + "/messages answered " + status + ": " + detail(response));
+        }
+    }
+
+    private static String detail(ContainerResponseContext response) {
+        if (response.getEntity() instanceof String body && body.startsWith("{")) {
+            JsonObject problem = Json.createReader(new StringReader(body)).readObject();
+            return problem.getString("detail", "");
+        }
+        return "";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.pipeline.it;
+
+import static dev.pipeline.it.Responses.messageIds;
+import static dev.pipeline.it.Responses.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What operators read: the OpenAPI document, liveness, and the produce metrics. */
+@ExtendWith(SharedGateway.class)
+class OperationsIT {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @Test
+    void openApiDocumentDescribesTheEndpointItsBodiesAndEveryAnswer(Gateway gateway) throws Exception {
+        HttpResponse<String> response = get(gateway, "/openapi", "application/json");
+        assertEquals(200, response.statusCode());
+        JsonObject document = Json.createReader(new StringReader(response.body())).readObject();
+
+        String path = document.getJsonObject("paths").keySet().stream()
+                .filter(key -> key.endsWith("/topics/{topicName}/messages")).findFirst()
+                .orElseThrow(() -> new AssertionError("no produce path in " + document.getJsonObject("paths").keySet()));
+        JsonObject post = document.getJsonObject("paths").getJsonObject(path).getJsonObject("post");
+        assertEquals(Set.of("application/json", "application/x-protobuf"),
+                post.getJsonObject("requestBody").getJsonObject("content").keySet());
+        assertEquals(Set.of("200", "400", "401", "404", "500", "503"), post.getJsonObject("responses").keySet());
+        assertTrue(post.getJsonObject("responses").getJsonObject("503").getJsonObject("headers").containsKey("Retry-After"));
+        assertTrue(post.getJsonArray("parameters").toString().contains("\"topicName\""));
+        JsonObject message = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("Message");
+        assertEquals(11, message.getJsonObject("properties").size());
+    }
+
+    @Test
+    void livenessAnswers200(Gateway gateway) throws Exception {
+        assertEquals(200, get(gateway, "/health/live", "application/json").statusCode());
+    }
+
+    @Test
+    void metricsCountRequestsMessagesAndBytesPerTopicAndOutcome(Gateway gateway, TestBroker broker) throws Exception {
+        String token = TestTokens.serviceToken("clicks-writer").sign();
+        String batch = "[{\"message\":\"a\"},{\"message\":\"b\"},{\"message\":\"c\"}]";
+        Map<String, Double> before = metrics(gateway);
+
+        messageIds(gateway.post("clicks").token(token).json(batch));
+        problem(gateway.post("clicks").token(token).json("{\"colour\":\"red\"}"), 400);
+
+        Map<String, Double> after = metrics(gateway);
+        assertEquals(1.0, delta(before, after, "pipeline_requests_total", "clicks", "2xx"));
+        assertEquals(1.0, delta(before, after, "pipeline_requests_total", "clicks", "4xx"));
+        assertEquals(3.0, delta(before, after, "pipeline_messages_total", "clicks", null));
+        assertEquals(batch.getBytes(StandardCharsets.UTF_8).length,
+                delta(before, after, "pipeline_received_bytes_total", "clicks", "2xx"));
+        assertEquals(1.0, delta(before, after, "pipeline_request_duration_seconds_count", "clicks", "2xx"));
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name, String topic, String outcome) {
+        String key = after.keySet().stream()
+                .filter(line -> line.startsWith(name + "{") && line.contains("topic=\"" + topic + "\"")
+                        && (outcome == null || line.contains("outcome=\"" + outcome + "\"")))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " for " + topic + "/" + outcome + " in " + after.keySet()));
+        return after.get(key) - before.getOrDefault(key, 0.0);
+    }
+
+    /** Prometheus text: series (name and labels) to value. */
+    private static Map<String, Double> metrics(Gateway gateway) throws Exception {
+        HttpResponse<String> response = get(gateway, "/metrics?scope=application", "text/plain");
+        assertEquals(200, response.statusCode());
+        Map<String, Double> series = new java.util.HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith("#") && line.contains(" ")) {
+                int split = line.lastIndexOf(' ');
+                series.put(line.substring(0, split), Double.parseDouble(line.substring(split + 1)));
+            }
+        }
+        return series;
+    }
+
+    private static HttpResponse<String> get(Gateway gateway, String path, String accept) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(gateway.payara().uri(path)).header("Accept", accept).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
