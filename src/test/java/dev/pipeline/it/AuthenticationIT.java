@@ -3,6 +3,7 @@ package dev.pipeline.it;
 import static dev.pipeline.it.Responses.messageIds;
 import static dev.pipeline.it.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -34,6 +35,15 @@ class AuthenticationIT {
     @Test
     void garbageTokenIsRejectedWith401(Gateway gateway) throws Exception {
         assertUnauthorized(gateway.post("orders").token("not-a-jwt").json(MESSAGE));
+    }
+
+    @Test
+    void rejectedTokensLeaveNoStackTraceInTheLogWithTheShippedBootCommands(Gateway gateway) throws Exception {
+        assertUnauthorized(gateway.post("orders").token("still-not-a-jwt").json(MESSAGE));
+
+        String log = gateway.payara().log();
+        assertTrue(log.contains("set-log-levels returned with result SUCCESS"), "the boot commands ran");
+        assertFalse(log.contains("Exception trying to parse JWT token"), "no stack trace per rejected token");
     }
 
     @Test

@@ -51,6 +51,10 @@ class DeploymentIT {
             assertTrue(Duration.between(sent, Instant.now()).compareTo(Duration.ofSeconds(10)) < 0, "answered without hanging");
             problem(refused, 503);
             assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(payara.uri("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("not reachable"), ready.body());
 
             try (TestBroker broker = TestBroker.start(brokerPort, DIR.resolve("broker-" + System.nanoTime()), java.util.List.of("orders"));
                     var subscription = broker.subscribe("orders")) {

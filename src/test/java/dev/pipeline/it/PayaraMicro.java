@@ -40,8 +40,20 @@ final class PayaraMicro implements AutoCloseable {
         return payara;
     }
 
-    /** Starts Payara Micro without waiting for the deployment, for tests of failed deployments. */
+    /** Starts Payara Micro as shipped, with server-config/post-boot-commands.asadmin. */
+    static PayaraMicro startConfigured(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
+        PayaraMicro payara = launch(name, systemProperties,
+                List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString()));
+        payara.awaitDeployed();
+        return payara;
+    }
+
+    /** Starts stock Payara Micro without waiting for the deployment, for tests of failed deployments. */
     static PayaraMicro launch(String name, Map<String, String> systemProperties) throws IOException {
+        return launch(name, systemProperties, List.of());
+    }
+
+    private static PayaraMicro launch(String name, Map<String, String> systemProperties, List<String> options) throws IOException {
         Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve(name);
         Path root = dir.resolve("payara-root");
         deleteRecursively(root);
@@ -53,6 +65,7 @@ final class PayaraMicro implements AutoCloseable {
         command.addAll(List.of("-jar", requiredFile("payara.microJar"),
                 "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString(),
                 "--deploy", requiredFile("pipeline.war")));
+        command.addAll(options);
         Path log = dir.resolve("payara.log");
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One test broker and one gateway connected to it, started for the first test class that needs
- * them and stopped when the whole run ends. Test classes get them as parameters.
+ * them and stopped when the whole run ends. Test classes get them as parameters. This gateway runs
+ * with the shipped post-boot commands; the others of the suite run on stock Payara Micro.
  */
 final class SharedGateway implements BeforeAllCallback, ParameterResolver {
 
@@ -53,7 +54,7 @@ final class SharedGateway implements BeforeAllCallback, ParameterResolver {
                           { "name": "audit", "ttl": "PT5M", "producers": ["auditor"] },
                           { "name": "%s", "ttl": "PT5M", "producers": ["orders-writer"] } ] }
                         """.formatted(UNSUBSCRIBED_TOPIC));
-                PayaraMicro payara = PayaraMicro.start("shared", Map.of(
+                PayaraMicro payara = PayaraMicro.startConfigured("shared", Map.of(
                         "pipeline.broker.url", broker.url(),
                         "pipeline.topics.file", catalogue.toString(),
                         "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString(),
