@@ -40,10 +40,11 @@ class DeploymentIT {
     void withoutBrokerRequestsGet503WithRetryAfterAndSucceedOnceTheBrokerIsUp() throws Exception {
         int brokerPort = PayaraMicro.freePort();
         String token = TestTokens.serviceToken("orders-writer").sign();
-        try (PayaraMicro payara = PayaraMicro.start("no-broker", Map.of(
-                "pipeline.broker.url", "tcp://localhost:" + brokerPort,
-                "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(DIR.resolve("publicKey.pem")).toUri().toString(),
-                "mp.jwt.verify.issuer", TestTokens.ISSUER))) {
+        // Configured by environment variables, as the container image is.
+        try (PayaraMicro payara = PayaraMicro.startWithEnvironment("no-broker", Map.of(
+                "PIPELINE_BROKER_URL", "tcp://localhost:" + brokerPort,
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestTokens.writePublicKey(DIR.resolve("publicKey.pem")).toUri().toString(),
+                "MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER))) {
             Gateway gateway = new Gateway(payara);
 
             Instant sent = Instant.now();

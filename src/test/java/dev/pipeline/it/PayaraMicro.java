@@ -40,20 +40,29 @@ final class PayaraMicro implements AutoCloseable {
         return payara;
     }
 
+    /** Starts Payara Micro configured through environment variables only, as a container is. */
+    static PayaraMicro startWithEnvironment(String name, Map<String, String> environment) throws IOException, InterruptedException {
+        PayaraMicro payara = launch(name, Map.of(), List.of(), environment);
+        payara.awaitDeployed();
+        return payara;
+    }
+
     /** Starts Payara Micro as shipped, with server-config/post-boot-commands.asadmin. */
     static PayaraMicro startConfigured(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
         PayaraMicro payara = launch(name, systemProperties,
-                List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString()));
+                List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString()),
+                Map.of());
         payara.awaitDeployed();
         return payara;
     }
 
     /** Starts stock Payara Micro without waiting for the deployment, for tests of failed deployments. */
     static PayaraMicro launch(String name, Map<String, String> systemProperties) throws IOException {
-        return launch(name, systemProperties, List.of());
+        return launch(name, systemProperties, List.of(), Map.of());
     }
 
-    private static PayaraMicro launch(String name, Map<String, String> systemProperties, List<String> options) throws IOException {
+    private static PayaraMicro launch(String name, Map<String, String> systemProperties, List<String> options,
+            Map<String, String> environment) throws IOException {
         Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve(name);
         Path root = dir.resolve("payara-root");
         deleteRecursively(root);
@@ -67,8 +76,10 @@ final class PayaraMicro implements AutoCloseable {
                 "--deploy", requiredFile("pipeline.war")));
         command.addAll(options);
         Path log = dir.resolve("payara.log");
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new PayaraMicro(process, log, port);
     }
 
