@@ -6,7 +6,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.logging.Logger;
 
 /**
  * Every HTTP error of the service, ours ({@link Problem}) and the JAX-RS runtime's (unknown path,
@@ -16,15 +15,10 @@ import java.util.logging.Logger;
 @Provider
 public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
 
-    private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
-
     @Override
     public Response toResponse(WebApplicationException exception) {
         Response original = exception.getResponse();
         String detail = exception instanceof Problem problem ? problem.detail() : original.getStatusInfo().getReasonPhrase();
-        if (original.getStatus() >= 500) {
-            LOG.warning(() -> original.getStatus() + " " + detail);
-        }
         Response.ResponseBuilder response = Response.status(original.getStatus())
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(body(original.getStatus(), original.getStatusInfo().getReasonPhrase(), detail));

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The gateway on Payara Micro connected, with credentials, to an Apache Artemis distribution
- * broker running {@code server-config/broker.xml}; topics {@code orders} and {@code tiny}, the
- * latter limited to 100 KB with address-full-policy FAIL.
+ * broker running {@code server-config/broker.xml}; topics {@code orders}, and
+ * {@code tiny} and {@code blocking} limited to 100 KB with address-full-policy FAIL and BLOCK.
  */
 record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gateway gateway) implements AutoCloseable {
 
@@ -19,12 +19,17 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
                    <max-size-bytes>100KB</max-size-bytes>
                    <address-full-policy>FAIL</address-full-policy>
                 </address-setting>
+                <address-setting match="blocking">
+                   <max-size-bytes>100KB</max-size-bytes>
+                   <address-full-policy>BLOCK</address-full-policy>
+                </address-setting>
                 """);
         broker.start();
         try {
             Path catalogue = TestFiles.write(dir.resolve("topics.json"), """
                     { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] },
-                                  { "name": "tiny", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
+                                  { "name": "tiny", "ttl": "PT1H", "producers": ["orders-writer"] },
+                                  { "name": "blocking", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
                     """);
             PayaraMicro payara = PayaraMicro.start(name, Map.of(
                     "pipeline.broker.url", broker.url(),

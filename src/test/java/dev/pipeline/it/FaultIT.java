@@ -108,6 +108,37 @@ class FaultIT {
     }
 
     @Test
+    void fullAddressWithBlockPolicyGets503WithinSecondsNotAHangAndAcceptsAgainOnceDrained() throws Exception {
+        String body = "{\"message\":\"" + "b".repeat(30_000) + "\"}";
+        TestBroker.Subscription subscription = TestBroker.subscribe(broker.clientUrl(), "blocking");
+        try {
+            HttpResponse<String> response = null;
+            for (int i = 0; i < 50; i++) {
+                Instant sent = Instant.now();
+                response = gateway.post("blocking").token(TOKEN).json(body);
+                Duration took = Duration.between(sent, Instant.now());
+                assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took);
+                if (response.statusCode() != 200) {
+                    break;
+                }
+            }
+            problem(response, 503);
+            assertTrue(response.headers().firstValue("Retry-After").isPresent());
+            Instant asked = Instant.now();
+            HttpResponse<Void> live = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(payara.uri("/health/live")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertEquals(200, live.statusCode());
+            assertTrue(Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(1)) < 0, "liveness answers at once");
+        } finally {
+            subscription.close();
+        }
+        try (var drained = TestBroker.subscribe(broker.clientUrl(), "blocking")) {
+            awaitStatus200On("blocking", body, Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void concurrentRetriesOfOneMessageIdAreStoredOnceAlsoAfterABrokerCrash() throws Exception {
         String id = "retry-" + UUID.randomUUID();
         String message = "{\"message\":\"once\",\"messageId\":\"" + id + "\"}";
@@ -142,8 +173,12 @@ class FaultIT {
     }
 
     private static void awaitStatus200(String message, Duration within) throws Exception {
+        awaitStatus200On("orders", message, within);
+    }
+
+    private static void awaitStatus200On(String topic, String message, Duration within) throws Exception {
         Instant deadline = Instant.now().plus(within);
-        while (gateway.post("orders").token(TOKEN).json(message).statusCode() != 200) {
+        while (gateway.post(topic).token(TOKEN).json(message).statusCode() != 200) {
             assertTrue(Instant.now().isBefore(deadline), "no 200 within " + within);
             TimeUnit.MILLISECONDS.sleep(200);
         }

@@ -15,7 +15,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
@@ -33,6 +38,7 @@ public class MessagePublisher {
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(MessagePublisher.class.getName());
     private static final long SESSION_WAIT_MILLIS = 2_000;
+    private static final long CONFIRM_WAIT_MILLIS = 2_500;
 
     @Inject
     BrokerConnection broker;
@@ -44,16 +50,25 @@ public class MessagePublisher {
     private final Deque<PublishChannel> idle = new ConcurrentLinkedDeque<>();
     private final InFlightIds inFlight = new InFlightIds();
     private Semaphore permits;
+    /** Sends on borrowed sessions; as many threads as sessions, since a send holds one. */
+    private ExecutorService sender;
     private volatile boolean stopping;
 
     @PostConstruct
     void init() {
         permits = new Semaphore(sessions);
+        AtomicInteger threads = new AtomicInteger();
+        sender = Executors.newFixedThreadPool(sessions, task -> {
+            Thread thread = new Thread(task, "pipeline-publish-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @PreDestroy
     void close() {
         stopping = true;
+        sender.shutdown();
         for (PublishChannel channel = idle.poll(); channel != null; channel = idle.poll()) {
             channel.close();
         }
@@ -64,18 +79,60 @@ public class MessagePublisher {
             throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
         }
         List<String> ids = messages.stream().map(Message::getMessageId).toList();
-        try (InFlightIds.Claim claim = inFlight.claim(topic.name(), ids, SESSION_WAIT_MILLIS)) {
-            publishClaimed(topic, format, messages, traceparent);
+        InFlightIds.Claim claim;
+        try {
+            claim = inFlight.claim(topic.name(), ids, SESSION_WAIT_MILLIS);
         } catch (TimeoutException e) {
             throw Problem.unavailable("another request is still publishing one of these messageIds", RETRY_AFTER_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
         }
+        Future<?> sending;
+        boolean submitted = false;
+        try {
+            PublishChannel channel = borrow();
+            sending = sender.submit(() -> {
+                try {
+                    publishOn(channel, topic, format, messages, traceparent);
+                } finally {
+                    claim.close();
+                }
+            });
+            submitted = true;
+        } finally {
+            if (!submitted) {
+                claim.close();
+            }
+        }
+        awaitStored(sending, topic, messages.size());
     }
 
-    private void publishClaimed(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
-        PublishChannel channel = borrow();
+    /**
+     * Waits for the broker's confirmation, but not forever: a broker that blocks producers (a full
+     * address with policy BLOCK) would otherwise hold the request. The send goes on after a 503
+     * and keeps its messageIds claimed, so a retry cannot race it.
+     */
+    private static void awaitStored(Future<?> sending, Topic topic, int count) {
+        try {
+            sending.get(CONFIRM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warning(() -> "The broker did not confirm " + count + " message(s) to " + topic.name() + " within "
+                    + CONFIRM_WAIT_MILLIS + " ms");
+            throw Problem.unavailable("the broker did not confirm the message(s) in time; retrying with the same "
+                    + "messageIds is safe", RETRY_AFTER_SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("publishing failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+        }
+    }
+
+    private void publishOn(PublishChannel channel, Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
         boolean reusable = false;
         try {
             sendAndCommit(channel, topic, format, messages, traceparent);
