@@ -2,8 +2,8 @@ package dev.pipeline.problem;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.Response;
 
 /**
  * A request that cannot be served, with the status and the sentence the producer gets back

@@ -43,6 +43,7 @@ class AuthenticationIT {
 
         String log = gateway.payara().log();
         assertTrue(log.contains("set-log-levels returned with result SUCCESS"), "the boot commands ran");
+        assertFalse(log.contains("returned with result FAILURE"), "every boot command applied");
         assertFalse(log.contains("Exception trying to parse JWT token"), "no stack trace per rejected token");
     }
 

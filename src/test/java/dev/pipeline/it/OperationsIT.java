@@ -65,6 +65,17 @@ class OperationsIT {
         assertEquals(1.0, delta(before, after, "pipeline_request_duration_seconds_count", "clicks", "2xx"));
     }
 
+    @Test
+    void failedRequestIsLoggedOnceWithTopicStatusAndReason(Gateway gateway) throws Exception {
+        String field = "field" + java.util.UUID.randomUUID().toString().replace("-", "");
+        problem(gateway.post("clicks").token(TestTokens.serviceToken("clicks-writer").sign())
+                .json("{\"message\":\"m\",\"" + field + "\":1}"), 400);
+
+        String log = gateway.payara().log();
+        assertTrue(log.contains("POST topics/clicks/messages answered 400: unknown field '" + field + "'"), "log line");
+        assertEquals(log.indexOf(field), log.lastIndexOf(field), "logged once");
+    }
+
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name, String topic, String outcome) {
         String key = after.keySet().stream()
                 .filter(line -> line.startsWith(name + "{") && line.contains("topic=\"" + topic + "\"")

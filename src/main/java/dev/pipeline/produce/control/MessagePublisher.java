@@ -14,14 +14,14 @@ import jakarta.jms.JMSException;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -156,8 +156,8 @@ public class MessagePublisher {
 
     /**
      * A transaction holding an already-stored messageId is rolled back whole by the broker (the
-     * commit fails with "Duplicate message detected"); the
-     * messages are then sent one transaction each, so that only the new ones are stored.
+     * commit fails with "Duplicate message detected"); the messages are then sent one transaction
+     * each, so that only the new ones are stored.
      */
     private static void sendAndCommit(PublishChannel channel, Topic topic, BodyFormat format, List<Message> messages,
             String traceparent) throws JMSException, PublishChannel.NoSubscriptionException {
