@@ -38,7 +38,8 @@ public class MessagePublisher {
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(MessagePublisher.class.getName());
     private static final long SESSION_WAIT_MILLIS = 2_000;
-    private static final long CONFIRM_WAIT_MILLIS = 2_500;
+    /** The longest a request waits for the broker, connecting included. */
+    private static final long CONFIRM_WAIT_MILLIS = 2_000;
 
     @Inject
     BrokerConnection broker;
@@ -91,15 +92,21 @@ public class MessagePublisher {
         Future<?> sending;
         boolean submitted = false;
         try {
-            PublishChannel channel = borrow();
-            sending = sender.submit(() -> {
-                try {
-                    publishOn(channel, topic, format, messages, traceparent);
-                } finally {
-                    claim.close();
+            acquireSession();
+            try {
+                sending = sender.submit(() -> {
+                    try {
+                        publishOn(borrow(), topic, format, messages, traceparent);
+                    } finally {
+                        claim.close();
+                    }
+                });
+                submitted = true;
+            } finally {
+                if (!submitted) {
+                    permits.release();
                 }
-            });
-            submitted = true;
+            }
         } finally {
             if (!submitted) {
                 claim.close();
@@ -109,8 +116,9 @@ public class MessagePublisher {
     }
 
     /**
-     * Waits for the broker's confirmation, but not forever: a broker that blocks producers (a full
-     * address with policy BLOCK) would otherwise hold the request. The send goes on after a 503
+     * Waits for the broker's confirmation, but not forever: a broker that is frozen, slow to
+     * connect, or blocking producers (a full address with policy BLOCK) would otherwise hold the
+     * request. The send goes on after a 503
      * and keeps its messageIds claimed, so a retry cannot race it.
      */
     private static void awaitStored(Future<?> sending, Topic topic, int count) {
@@ -188,7 +196,8 @@ public class MessagePublisher {
         return false;
     }
 
-    private PublishChannel borrow() {
+    /** A permit to use one of the sessions; given back by {@link #giveBack} or a failed {@link #borrow}. */
+    private void acquireSession() {
         try {
             if (!permits.tryAcquire(SESSION_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 throw Problem.unavailable("all " + sessions + " broker sessions are busy", RETRY_AFTER_SECONDS);
@@ -197,6 +206,10 @@ public class MessagePublisher {
             Thread.currentThread().interrupt();
             throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
         }
+    }
+
+    /** An idle session of the current connection, or a new one: connecting happens here, on a send thread. */
+    private PublishChannel borrow() {
         boolean borrowed = false;
         try {
             PublishChannel channel = idle.poll();
