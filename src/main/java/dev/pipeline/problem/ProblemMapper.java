@@ -1,11 +1,13 @@
 package dev.pipeline.problem;
 
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
 
 /**
  * Every HTTP error of the service, ours ({@link Problem}) and the JAX-RS runtime's (unknown path,
@@ -14,6 +16,9 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
+
+    /** Created once: each static {@code Json.create...} call looks the JSON-P provider up again on the class path. */
+    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     @Override
     public Response toResponse(WebApplicationException exception) {
@@ -27,7 +32,7 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
     }
 
     static String body(int status, String title, String detail) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)

@@ -1,6 +1,7 @@
 package dev.pipeline.produce.boundary;
 
 import dev.pipeline.problem.Problem;
+import dev.pipeline.produce.control.CountingInputStream;
 import dev.pipeline.produce.control.MessagePublisher;
 import dev.pipeline.produce.control.MessageValidator;
 import dev.pipeline.produce.control.ProducerPolicy;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -29,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -38,6 +41,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class MessagesResource {
 
     static final String IMS_ORG_CLAIM = "imsOrg";
+
+    /** Created once: each static {@code Json.create...} call looks the JSON-P provider up again on the class path. */
+    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     @Inject
     JsonWebToken token;
@@ -91,8 +97,8 @@ public class MessagesResource {
     }
 
     private static String messageIds(List<Message> messages) {
-        JsonArrayBuilder ids = Json.createArrayBuilder();
+        JsonArrayBuilder ids = JSON.createArrayBuilder();
         messages.forEach(message -> ids.add(message.getMessageId()));
-        return Json.createObjectBuilder().add("messageIds", ids).build().toString();
+        return JSON.createObjectBuilder().add("messageIds", ids).build().toString();
     }
 }

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -33,6 +35,7 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
     static final String BYTES = "pipeline.bytes";
     private static final String STARTED = "pipeline.started";
     private static final Logger LOG = Logger.getLogger(ProduceMetrics.class.getName());
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
     private static final Metadata REQUESTS = Metadata.builder().withName("pipeline_requests")
             .withDescription("Produce requests, by topic and outcome").build();
     private static final Metadata STORED = Metadata.builder().withName("pipeline_messages")
@@ -79,7 +82,7 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
 
     private static String detail(ContainerResponseContext response) {
         if (response.getEntity() instanceof String body && body.startsWith("{")) {
-            JsonObject problem = Json.createReader(new StringReader(body)).readObject();
+            JsonObject problem = READERS.createReader(new StringReader(body)).readObject();
             return problem.getString("detail", "");
         }
         return "";

@@ -5,6 +5,7 @@ import dev.pipeline.v1.Message;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonConfig;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -14,6 +15,7 @@ import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +30,10 @@ public final class JsonMessages {
 
     private static final JsonReaderFactory STRICT =
             Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+
+    /** Created once: each static {@code Json.create...} call looks the JSON-P provider up again on the class path. */
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
     private JsonMessages() {
     }
@@ -50,7 +56,7 @@ public final class JsonMessages {
      * (Parsson's skipObject/skipArray loop forever on a truncated body, so depth is counted here.)
      */
     private static void requireSingleValue(byte[] body) {
-        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(body))) {
+        try (JsonParser parser = PARSERS.createParser(new ByteArrayInputStream(body))) {
             int depth = 0;
             do {
                 switch (parser.next()) {
@@ -94,7 +100,7 @@ public final class JsonMessages {
     }
 
     public static String write(Message message) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = BUILDERS.createObjectBuilder();
         addIfSet(json, "messageType", message.getMessageType());
         addIfSet(json, "source", message.getSource());
         if (message.getSentTime() != 0) {
@@ -102,13 +108,13 @@ public final class JsonMessages {
         }
         addIfSet(json, "imsOrg", message.getImsOrg());
         if (message.getPropertiesCount() > 0) {
-            JsonObjectBuilder properties = Json.createObjectBuilder();
+            JsonObjectBuilder properties = BUILDERS.createObjectBuilder();
             message.getPropertiesMap().forEach(properties::add);
             json.add("properties", properties);
         }
         addIfSet(json, "messageId", message.getMessageId());
         if (message.getLocationsCount() > 0) {
-            JsonArrayBuilder locations = Json.createArrayBuilder();
+            JsonArrayBuilder locations = BUILDERS.createArrayBuilder();
             message.getLocationsList().forEach(locations::add);
             json.add("locations", locations);
         }

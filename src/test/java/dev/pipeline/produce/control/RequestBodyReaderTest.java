@@ -13,7 +13,6 @@ import dev.pipeline.v1.Message;
 import dev.pipeline.v1.MessageBatch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -299,9 +298,9 @@ class RequestBodyReaderTest {
         Problem problem = rejected(() -> RequestBodyReader.read(contentType, "gzip", compressed));
 
         assertTrue(problem.detail().contains(String.valueOf(limit)), problem.detail());
-        long inflated = inflatedLength(Arrays.copyOf(bomb, (int) compressed.count));
+        long inflated = inflatedLength(Arrays.copyOf(bomb, (int) compressed.count()));
         assertTrue(inflated <= limit + 1 + READ_AHEAD_INFLATED,
-                "read " + compressed.count + " of " + bomb.length + " compressed bytes, inflating to " + inflated);
+                "read " + compressed.count() + " of " + bomb.length + " compressed bytes, inflating to " + inflated);
     }
 
     private static ProduceRequest read(String contentType, String contentEncoding, byte[] body) {
@@ -386,39 +385,5 @@ class RequestBodyReaderTest {
             // the prefix ends mid-stream: what was inflated so far is the answer
         }
         return inflated;
-    }
-
-    private static final class CountingInputStream extends FilterInputStream {
-
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
-        }
     }
 }

@@ -1,15 +1,15 @@
-package dev.pipeline.produce.boundary;
+package dev.pipeline.produce.control;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** The request body, counting the bytes read from the wire for the metrics. */
-final class CountingInputStream extends FilterInputStream {
+/** A stream that counts the bytes read (or skipped) from it: request bytes for the metrics. */
+public final class CountingInputStream extends FilterInputStream {
 
     private long count;
 
-    CountingInputStream(InputStream in) {
+    public CountingInputStream(InputStream in) {
         super(in);
     }
 
@@ -31,7 +31,14 @@ final class CountingInputStream extends FilterInputStream {
         return read;
     }
 
-    long count() {
+    @Override
+    public long skip(long n) throws IOException {
+        long skipped = super.skip(n);
+        count += skipped;
+        return skipped;
+    }
+
+    public long count() {
         return count;
     }
 }
