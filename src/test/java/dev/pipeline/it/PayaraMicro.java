@@ -110,6 +110,11 @@ final class PayaraMicro implements AutoCloseable {
         return URI.create("http://localhost:" + port + path);
     }
 
+    /** The operating-system process id of the Payara Micro JVM, for reading its memory from /proc. */
+    long pid() {
+        return process.pid();
+    }
+
     String log() throws IOException {
         return Files.readString(log);
     }
