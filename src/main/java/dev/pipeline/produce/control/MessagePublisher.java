@@ -77,7 +77,7 @@ public class MessagePublisher {
 
     public void publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
         if (stopping) {
-            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+            throw stopping();
         }
         List<String> ids = messages.stream().map(Message::getMessageId).toList();
         InFlightIds.Claim claim;
@@ -87,28 +87,27 @@ public class MessagePublisher {
             throw Problem.unavailable("another request is still publishing one of these messageIds", RETRY_AFTER_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+            throw stopping();
         }
         Future<?> sending;
+        boolean sessionAcquired = false;
         boolean submitted = false;
         try {
             acquireSession();
-            try {
-                sending = sender.submit(() -> {
-                    try {
-                        publishOn(borrow(), topic, format, messages, traceparent);
-                    } finally {
-                        claim.close();
-                    }
-                });
-                submitted = true;
-            } finally {
-                if (!submitted) {
-                    permits.release();
+            sessionAcquired = true;
+            sending = sender.submit(() -> {
+                try {
+                    publishOn(borrow(), topic, format, messages, traceparent);
+                } finally {
+                    claim.close();
                 }
-            }
+            });
+            submitted = true;
         } finally {
             if (!submitted) {
+                if (sessionAcquired) {
+                    permits.release();
+                }
                 claim.close();
             }
         }
@@ -118,8 +117,8 @@ public class MessagePublisher {
     /**
      * Waits for the broker's confirmation, but not forever: a broker that is frozen, slow to
      * connect, or blocking producers (a full address with policy BLOCK) would otherwise hold the
-     * request. The send goes on after a 503
-     * and keeps its messageIds claimed, so a retry cannot race it.
+     * request. The send goes on after a 503 and keeps its messageIds claimed, so a retry cannot
+     * race it.
      */
     private static void awaitStored(Future<?> sending, Topic topic, int count) {
         try {
@@ -136,7 +135,7 @@ public class MessagePublisher {
             throw new IllegalStateException("publishing failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+            throw stopping();
         }
     }
 
@@ -196,6 +195,10 @@ public class MessagePublisher {
         return false;
     }
 
+    private static Problem stopping() {
+        return Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+    }
+
     /** A permit to use one of the sessions; given back by {@link #giveBack} or a failed {@link #borrow}. */
     private void acquireSession() {
         try {
@@ -204,7 +207,7 @@ public class MessagePublisher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
+            throw stopping();
         }
     }
 
