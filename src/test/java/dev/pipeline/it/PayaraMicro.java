@@ -1,6 +1,7 @@
 package dev.pipeline.it;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,6 +94,10 @@ final class PayaraMicro implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; log: " + logTail());
             }
+            if (log().contains("Address already in use")) {
+                close();
+                throw new IllegalStateException("Payara Micro could not bind a port; log: " + logTail());
+            }
             try {
                 // An unauthenticated request answers 401 only once the WAR is deployed (404 before).
                 if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 401) {
@@ -143,10 +149,22 @@ final class PayaraMicro implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nobody listens on, from below the kernel's ephemeral range (32768 and up on Linux): a
+     * port the kernel handed out ({@code new ServerSocket(0)}) can be taken by any outgoing
+     * connection before the server that was meant to listen on it binds, which once left a test
+     * waiting three minutes for a Payara that could not bind its HTTP port.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(candidate)) {
+                return socket.getLocalPort();
+            } catch (BindException taken) {
+                // Try another.
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     private static String requiredFile(String property) {
