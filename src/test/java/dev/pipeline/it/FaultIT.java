@@ -63,6 +63,7 @@ class FaultIT {
 
     @Test
     void frozenBrokerGets503QuicklyWhileLivenessStaysFastAndServiceRecoversOnThaw() throws Exception {
+        awaitStatus200("{\"message\":\"before the freeze\"}", Duration.ofSeconds(15));
         broker.freeze();
         try {
             for (int i = 0; i < 3; i++) {

@@ -42,6 +42,10 @@ public class BrokerConnection {
             {"callFailoverTimeout", "2000"},
             {"connectionTTL", "10000"},
             {"clientFailureCheckPeriod", "3000"},
+            // Single messages are sent without blocking and answered from the broker's send
+            // confirmation, which it gives only once the message is stored; a window of 1 byte
+            // has it confirm each send at once rather than a window's worth at a time.
+            {"confirmationWindowSize", "1"},
     };
 
     @Inject

@@ -18,7 +18,7 @@ import java.util.Locale;
  * refused by JAX-RS before any resource runs. Producers written against that page send it, so it
  * is read as what it means, {@code application/x-protobuf}, parameters kept.
  */
-@WebFilter("/topics/*")
+@WebFilter(urlPatterns = "/topics/*", asyncSupported = true)
 public class BareProtobufMediaTypeFilter extends HttpFilter {
 
     private static final String BARE = "x-protobuf";

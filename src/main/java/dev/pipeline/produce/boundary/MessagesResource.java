@@ -33,9 +33,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** {@code POST /topics/{topicName}/messages}: authenticate, authorize, read, publish, answer the ids. */
+/**
+ * {@code POST /topics/{topicName}/messages}: authenticate, authorize, read, publish, answer the ids.
+ * The HTTP thread is free once the messages are handed to the publisher; the answer is written
+ * when the broker confirms.
+ */
 @RequestScoped
 @Path("topics")
 public class MessagesResource {
@@ -57,12 +64,13 @@ public class MessagesResource {
     @POST
     @Path("{topicName}/messages")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response produce(@PathParam("topicName") String topicName,
+    public CompletionStage<Response> produce(@PathParam("topicName") String topicName,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
             @HeaderParam(TraceContext.HEADER) String traceparent,
             @Context ContainerRequestContext context,
             InputStream body) {
+        long receivedNanos = System.nanoTime();
         Instant receivedAt = Instant.now();
         Producer producer = producer();
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
@@ -75,9 +83,17 @@ public class MessagesResource {
         }
         List<Message> messages = ProducerPolicy.withImsOrg(
                 MessageValidator.validated(request, receivedAt), producer, request.batch());
-        publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null));
         context.setProperty(ProduceMetrics.MESSAGES, messages.size());
-        return Response.ok(messageIds(messages)).build();
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null), receivedNanos)
+                .whenComplete((stored, failure) -> {
+                    if (failure == null) {
+                        answer.complete(Response.ok(messageIds(messages)).build());
+                    } else {
+                        answer.completeExceptionally(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+                    }
+                });
+        return answer;
     }
 
     private Producer producer() {

@@ -72,7 +72,7 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
         if (request.getProperty(BYTES) instanceof Long bytes) {
             registry.counter(RECEIVED_BYTES, tags).inc(bytes);
         }
-        if (request.getProperty(MESSAGES) instanceof Integer messages) {
+        if (status / 100 == 2 && request.getProperty(MESSAGES) instanceof Integer messages) {
             registry.counter(STORED, new Tag("topic", topic)).inc(messages);
         }
         if (status >= 400) {

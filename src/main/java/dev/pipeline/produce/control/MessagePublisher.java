@@ -13,12 +13,18 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,19 +33,24 @@ import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Publishes the messages of a request to their JMS topic and returns only once the broker has
- * stored them. Sessions are pooled: at most {@code pipeline.broker.sessions} requests publish at
- * once, each on a session of its own. A retry of a stored messageId is dropped by the broker's
- * duplicate detection and still counts as published.
+ * Publishes the messages of a request to their JMS topic and answers only once the broker has
+ * stored them, without holding an HTTP thread meanwhile. A single message goes to one of its
+ * topic's {@link SendLane}s and is confirmed asynchronously; a batch is one transaction, committed
+ * on one of {@code pipeline.broker.sessions} transacted sessions. A retry of a stored messageId is
+ * dropped by the broker's duplicate detection and still counts as published.
  */
 @ApplicationScoped
 public class MessagePublisher {
 
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(MessagePublisher.class.getName());
-    private static final long SESSION_WAIT_MILLIS = 2_000;
-    /** The longest a request waits for the broker, connecting included. */
+    /** The longest a request waits, from its arrival, for the broker (connecting included)... */
     private static final long CONFIRM_WAIT_MILLIS = 2_000;
+    /** ...though the broker always gets this long, however slowly the request body arrived. */
+    private static final long MIN_CONFIRM_WAIT_MILLIS = 500;
+    private static final int LANES_PER_TOPIC = 2;
+    /** Requests that may wait for one lane or batch session; more are refused with 503 at once. */
+    private static final int QUEUE_PER_THREAD = 512;
 
     @Inject
     BrokerConnection broker;
@@ -48,95 +59,108 @@ public class MessagePublisher {
     @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "16")
     int sessions;
 
-    private final Deque<PublishChannel> idle = new ConcurrentLinkedDeque<>();
     private final InFlightIds inFlight = new InFlightIds();
-    private Semaphore permits;
-    /** Sends on borrowed sessions; as many threads as sessions, since a send holds one. */
-    private ExecutorService sender;
+    private final Map<String, SendLane[]> lanes = new ConcurrentHashMap<>();
+    private final AtomicInteger nextLane = new AtomicInteger();
+    private final Deque<PublishChannel> idle = new ConcurrentLinkedDeque<>();
+    /** Commits batches: a commit waits for the broker, so as many threads as transacted sessions. */
+    private ThreadPoolExecutor batchSender;
+    /** Completes requests, so that neither the broker client's threads nor the timer write HTTP responses. */
+    private ExecutorService responder;
+    private ScheduledThreadPoolExecutor timer;
     private volatile boolean stopping;
 
     @PostConstruct
     void init() {
-        permits = new Semaphore(sessions);
-        AtomicInteger threads = new AtomicInteger();
-        sender = Executors.newFixedThreadPool(sessions, task -> {
-            Thread thread = new Thread(task, "pipeline-publish-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        batchSender = new ThreadPoolExecutor(sessions, sessions, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(sessions * QUEUE_PER_THREAD), daemons("pipeline-batch-"));
+        responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemons("pipeline-respond-"));
+        timer = new ScheduledThreadPoolExecutor(1, daemons("pipeline-deadline-"));
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     @PreDestroy
     void close() {
         stopping = true;
-        sender.shutdown();
+        lanes.values().forEach(topicLanes -> List.of(topicLanes).forEach(SendLane::close));
+        batchSender.shutdown();
+        timer.shutdown();
+        responder.shutdown();
         for (PublishChannel channel = idle.poll(); channel != null; channel = idle.poll()) {
             channel.close();
         }
     }
 
-    public void publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
+    /**
+     * Completes once the broker stored every message, or exceptionally with a {@link Problem}
+     * (503) once it refused them, failed, or did not confirm within {@link #CONFIRM_WAIT_MILLIS}
+     * of the request's arrival at {@code receivedNanos} ({@link System#nanoTime()}).
+     */
+    public CompletionStage<Void> publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent,
+            long receivedNanos) {
         if (stopping) {
-            throw stopping();
+            return CompletableFuture.failedFuture(stopping());
         }
-        List<String> ids = messages.stream().map(Message::getMessageId).toList();
         InFlightIds.Claim claim;
         try {
-            claim = inFlight.claim(topic.name(), ids, SESSION_WAIT_MILLIS);
+            claim = inFlight.claim(topic.name(), messages.stream().map(Message::getMessageId).toList(), CONFIRM_WAIT_MILLIS);
         } catch (TimeoutException e) {
-            throw Problem.unavailable("another request is still publishing one of these messageIds", RETRY_AFTER_SECONDS);
+            return CompletableFuture.failedFuture(
+                    Problem.unavailable("another request is still publishing one of these messageIds", RETRY_AFTER_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw stopping();
+            return CompletableFuture.failedFuture(stopping());
         }
-        Future<?> sending;
-        boolean sessionAcquired = false;
-        boolean submitted = false;
-        try {
-            acquireSession();
-            sessionAcquired = true;
-            sending = sender.submit(() -> {
-                try {
-                    publishOn(borrow(), topic, format, messages, traceparent);
-                } finally {
-                    claim.close();
-                }
-            });
-            submitted = true;
-        } finally {
-            if (!submitted) {
-                if (sessionAcquired) {
-                    permits.release();
-                }
-                claim.close();
-            }
+        Publication publication = new Publication(claim, responder);
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos);
+        publication.answerLateWith(notConfirmedInTime(),
+                Math.max(MIN_CONFIRM_WAIT_MILLIS, CONFIRM_WAIT_MILLIS - elapsedMillis), timer);
+        if (messages.size() == 1) {
+            lane(topic).submit(topic, format, messages.get(0), traceparent, publication);
+        } else {
+            submitBatch(topic, format, messages, traceparent, publication);
         }
-        awaitStored(sending, topic, messages.size());
+        return publication.answer();
     }
 
-    /**
-     * Waits for the broker's confirmation, but not forever: a broker that is frozen, slow to
-     * connect, or blocking producers (a full address with policy BLOCK) would otherwise hold the
-     * request. The send goes on after a 503 and keeps its messageIds claimed, so a retry cannot
-     * race it.
-     */
-    private static void awaitStored(Future<?> sending, Topic topic, int count) {
-        try {
-            sending.get(CONFIRM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warning(() -> "The broker did not confirm " + count + " message(s) to " + topic.name() + " within "
-                    + CONFIRM_WAIT_MILLIS + " ms");
-            throw Problem.unavailable("the broker did not confirm the message(s) in time; retrying with the same "
-                    + "messageIds is safe", RETRY_AFTER_SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
+    private SendLane lane(Topic topic) {
+        SendLane[] topicLanes = lanes.computeIfAbsent(topic.name(), name -> {
+            SendLane[] created = new SendLane[LANES_PER_TOPIC];
+            for (int i = 0; i < created.length; i++) {
+                created[i] = new SendLane("pipeline-send-" + name + "-" + (i + 1), broker, QUEUE_PER_THREAD);
             }
-            throw new IllegalStateException("publishing failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw stopping();
+            return created;
+        });
+        return topicLanes[Math.floorMod(nextLane.getAndIncrement(), topicLanes.length)];
+    }
+
+    private void submitBatch(Topic topic, BodyFormat format, List<Message> messages, String traceparent, Publication publication) {
+        try {
+            batchSender.execute(() -> {
+                if (publication.answered()) {
+                    publication.finish();
+                    return;
+                }
+                try {
+                    publishOn(borrow(), topic, format, messages, traceparent);
+                    publication.stored();
+                } catch (Problem problem) {
+                    publication.failed(problem);
+                } catch (RuntimeException e) {
+                    LOG.log(java.util.logging.Level.WARNING, "Publishing a batch to " + topic.name() + " failed", e);
+                    publication.failed(notStored());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            publication.failed(stopping ? stopping()
+                    : Problem.unavailable("too many batches are waiting for the broker", RETRY_AFTER_SECONDS));
         }
+    }
+
+    private static Problem notConfirmedInTime() {
+        return Problem.unavailable("the broker did not confirm the message(s) in time; retrying with the same "
+                + "messageIds is safe", RETRY_AFTER_SECONDS);
     }
 
     private void publishOn(PublishChannel channel, Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
@@ -146,16 +170,14 @@ public class MessagePublisher {
             reusable = true;
         } catch (PublishChannel.NoSubscriptionException e) {
             reusable = true;
-            LOG.warning(() -> e.getMessage() + "; answering 503 rather than let the broker drop messages");
-            throw Problem.unavailable(e.getMessage() + ", so messages sent now would be lost; an operator must create one",
-                    RETRY_AFTER_SECONDS);
+            throw noSubscription(e);
         } catch (JMSException e) {
-            if (!TopicBindings.isAddressFull(e)) {
+            boolean full = TopicBindings.isAddressFull(e);
+            if (!full) {
                 broker.discard(channel.connection, e.toString());
             }
             LOG.warning(() -> "Publishing " + messages.size() + " message(s) to " + topic.name() + " failed: " + e);
-            throw Problem.unavailable("the broker did not store the message(s); retrying with the same messageIds is safe",
-                    RETRY_AFTER_SECONDS);
+            throw full ? addressFull(topic) : notStored();
         } finally {
             giveBack(channel, reusable);
         }
@@ -195,43 +217,38 @@ public class MessagePublisher {
         return false;
     }
 
-    private static Problem stopping() {
+    static Problem stopping() {
         return Problem.unavailable("the service is stopping", RETRY_AFTER_SECONDS);
     }
 
-    /** A permit to use one of the sessions; given back by {@link #giveBack} or a failed {@link #borrow}. */
-    private void acquireSession() {
-        try {
-            if (!permits.tryAcquire(SESSION_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw Problem.unavailable("all " + sessions + " broker sessions are busy", RETRY_AFTER_SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw stopping();
-        }
+    static Problem notStored() {
+        return Problem.unavailable("the broker did not store the message(s); retrying with the same messageIds is safe",
+                RETRY_AFTER_SECONDS);
     }
 
-    /** An idle session of the current connection, or a new one: connecting happens here, on a send thread. */
+    static Problem addressFull(Topic topic) {
+        return Problem.unavailable("the broker's address for topic '" + topic.name() + "' is full; retrying later is safe",
+                RETRY_AFTER_SECONDS);
+    }
+
+    static Problem noSubscription(PublishChannel.NoSubscriptionException e) {
+        LOG.warning(() -> e.getMessage() + "; answering 503 rather than let the broker drop messages");
+        return Problem.unavailable(e.getMessage() + ", so messages sent now would be lost; an operator must create one",
+                RETRY_AFTER_SECONDS);
+    }
+
+    /** An idle transacted session of the current connection, or a new one: connecting happens here, on a batch thread. */
     private PublishChannel borrow() {
-        boolean borrowed = false;
         try {
             PublishChannel channel = idle.poll();
             while (channel != null && !broker.isCurrent(channel.connection)) {
                 channel.close();
                 channel = idle.poll();
             }
-            if (channel == null) {
-                channel = PublishChannel.open(broker.connection());
-            }
-            borrowed = true;
-            return channel;
+            return channel != null ? channel : PublishChannel.openTransacted(broker.connection());
         } catch (JMSException e) {
             LOG.warning(() -> "Opening a broker session failed: " + e);
             throw Problem.unavailable("the broker is not reachable", RETRY_AFTER_SECONDS);
-        } finally {
-            if (!borrowed) {
-                permits.release();
-            }
         }
     }
 
@@ -241,6 +258,14 @@ public class MessagePublisher {
         } else {
             channel.close();
         }
-        permits.release();
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

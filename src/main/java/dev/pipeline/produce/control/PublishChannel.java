@@ -17,14 +17,18 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
+import org.apache.activemq.artemis.api.core.client.SessionFailureListener;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 
 /**
- * One transacted JMS session, used by one request at a time and kept for the next. Every send is
- * a transaction, so a batch is stored whole or not at all, and a commit returning means the broker
- * has the messages on disk.
+ * One JMS session with its producer, used by one thread at a time and kept for the next request.
+ * A transacted channel stores a batch whole or not at all, and a commit returning means the broker
+ * has the messages on disk; an auto-commit channel sends single messages without waiting and
+ * learns from the broker's confirmation when each is stored.
  *
  * <p>Messages are built as JMS messages but handed to the session's Artemis core producer: the JMS
  * producer reads the clock twice, once for JMSExpiration and once for JMSTimestamp, so
@@ -49,14 +53,47 @@ final class PublishChannel {
         this.producer = producer;
     }
 
-    static PublishChannel open(Connection connection) throws JMSException {
-        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+    /** A transacted channel, for batches: {@link #sendAndCommit} stores all of them or none. */
+    static PublishChannel openTransacted(Connection connection) throws JMSException {
+        return open(connection, connection.createSession(true, Session.SESSION_TRANSACTED));
+    }
+
+    /** A channel without transactions, for single messages: {@link #send} confirms each one through a handler. */
+    static PublishChannel openAutoCommit(Connection connection) throws JMSException {
+        return open(connection, connection.createSession(false, Session.AUTO_ACKNOWLEDGE));
+    }
+
+    private static PublishChannel open(Connection connection, Session session) throws JMSException {
         try {
-            return new PublishChannel(connection, session, ((ActiveMQSession) session).getCoreSession().createProducer());
+            return new PublishChannel(connection, session, core(session).createProducer());
         } catch (ActiveMQException e) {
             session.close();
             throw jmsException("opening a producer failed", e);
         }
+    }
+
+    private static ClientSession core(Session session) {
+        return ((ActiveMQSession) session).getCoreSession();
+    }
+
+    /** Calls {@code onFailure} when the connection under this channel fails (it may be told more than once). */
+    void onConnectionFailure(Runnable onFailure) {
+        core(session).addFailureListener(new SessionFailureListener() {
+            @Override
+            public void connectionFailed(ActiveMQException exception, boolean failedOver) {
+                onFailure.run();
+            }
+
+            @Override
+            public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
+                onFailure.run();
+            }
+
+            @Override
+            public void beforeReconnect(ActiveMQException exception) {
+                // The client does not reconnect (reconnectAttempts 0): a failed connection is replaced.
+            }
+        });
     }
 
     /** Artemis drops what is sent to a multicast address without queues, and still acknowledges it. */
@@ -69,24 +106,47 @@ final class PublishChannel {
     void sendAndCommit(Topic topic, BodyFormat format, List<Message> messages, String traceparent)
             throws JMSException, NoSubscriptionException {
         requireSubscription(topic.name());
-        SimpleString address = addresses.computeIfAbsent(topic.name(), SimpleString::of);
-        long timeToLive = topic.ttl().toMillis();
         try {
             for (Message message : messages) {
-                long now = System.currentTimeMillis();
-                ClientMessage core = encoded(toJms(message, format, traceparent));
-                core.setDurable(true);
-                core.setPriority((byte) jakarta.jms.Message.DEFAULT_PRIORITY);
-                core.setTimestamp(now);
-                core.setExpiration(now + timeToLive);
-                core.setRoutingType(RoutingType.MULTICAST);
-                core.setUserID(UUIDGenerator.getInstance().generateUUID());
-                producer.send(address, core);
+                producer.send(address(topic), encoded(topic, format, message, traceparent));
             }
         } catch (ActiveMQException e) {
             throw jmsException("sending to " + topic.name() + " failed", e);
         }
         session.commit();
+    }
+
+    /**
+     * Sends one message without waiting: the broker calls {@code handler} once it has stored the
+     * message (with a confirmation window set, Artemis confirms a send only after its journal
+     * write completed) or refused it. A send to an address whose producer credits are exhausted
+     * (address-full-policy BLOCK) waits here until the broker grants more.
+     */
+    void send(Topic topic, BodyFormat format, Message message, String traceparent, SendAcknowledgementHandler handler)
+            throws JMSException, NoSubscriptionException {
+        requireSubscription(topic.name());
+        try {
+            producer.send(address(topic), encoded(topic, format, message, traceparent), handler);
+        } catch (ActiveMQException e) {
+            throw jmsException("sending to " + topic.name() + " failed", e);
+        }
+    }
+
+    private SimpleString address(Topic topic) {
+        return addresses.computeIfAbsent(topic.name(), SimpleString::of);
+    }
+
+    /** One clock reading for both, so that {@code JMSExpiration - JMSTimestamp} is exactly the topic's TTL. */
+    private ClientMessage encoded(Topic topic, BodyFormat format, Message message, String traceparent) throws JMSException {
+        long now = System.currentTimeMillis();
+        ClientMessage core = encoded(toJms(message, format, traceparent));
+        core.setDurable(true);
+        core.setPriority((byte) jakarta.jms.Message.DEFAULT_PRIORITY);
+        core.setTimestamp(now);
+        core.setExpiration(now + topic.ttl().toMillis());
+        core.setRoutingType(RoutingType.MULTICAST);
+        core.setUserID(UUIDGenerator.getInstance().generateUUID());
+        return core;
     }
 
     private void requireSubscription(String topic) throws JMSException, NoSubscriptionException {
