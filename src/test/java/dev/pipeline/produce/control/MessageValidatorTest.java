@@ -12,11 +12,34 @@ import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.v1.Message;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class MessageValidatorTest {
 
     private static final Instant RECEIVED_AT = Instant.parse("2025-03-01T12:00:00.123Z");
+
+    @Test
+    void generatedMessageIdsAreDistinctVersion4Uuids() throws Exception {
+        Set<UUID> ids = ConcurrentHashMap.newKeySet();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    ids.add(MessageValidator.randomUuid());
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertEquals(40_000, ids.size(), "no id twice, also across threads");
+        assertTrue(ids.stream().allMatch(id -> id.version() == 4 && id.variant() == 2), "RFC 4122 version 4");
+    }
 
     @Test
     void emptyBatchIsRejectedWith400() {
