@@ -12,6 +12,7 @@ mvn -B -q -DskipTests package
 
 java -Xmx512m -jar target/payara-micro.jar --nocluster --port "$port" \
   --postbootcommandfile server-config/post-boot-commands.asadmin \
+  --systemproperties server-config/system.properties \
   --deploy target/pipeline.war > target/payara-local.log 2>&1 &
 payara=$!
 trap 'kill "$payara" 2>/dev/null; wait "$payara" 2>/dev/null' EXIT

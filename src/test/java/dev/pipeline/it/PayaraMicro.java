@@ -49,10 +49,11 @@ final class PayaraMicro implements AutoCloseable {
         return payara;
     }
 
-    /** Starts Payara Micro as shipped, with server-config/post-boot-commands.asadmin. */
+    /** Starts Payara Micro as shipped, with server-config/post-boot-commands.asadmin and system.properties. */
     static PayaraMicro startConfigured(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
         PayaraMicro payara = launch(name, systemProperties,
-                List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString()),
+                List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString(),
+                        "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString()),
                 Map.of());
         payara.awaitDeployed();
         return payara;
