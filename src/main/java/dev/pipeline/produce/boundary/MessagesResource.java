@@ -70,7 +70,6 @@ public class MessagesResource {
             @HeaderParam(TraceContext.HEADER) String traceparent,
             @Context ContainerRequestContext context,
             InputStream body) {
-        long receivedNanos = System.nanoTime();
         Instant receivedAt = Instant.now();
         Producer producer = producer();
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
@@ -85,7 +84,7 @@ public class MessagesResource {
                 MessageValidator.validated(request, receivedAt), producer, request.batch());
         context.setProperty(ProduceMetrics.MESSAGES, messages.size());
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null), receivedNanos)
+        publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null))
                 .whenComplete((stored, failure) -> {
                     if (failure == null) {
                         answer.complete(Response.ok(messageIds(messages)).build());

@@ -44,10 +44,8 @@ public class MessagePublisher {
 
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(MessagePublisher.class.getName());
-    /** The longest a request waits, from its arrival, for the broker (connecting included)... */
+    /** The longest a request waits for the broker, connecting included. */
     private static final long CONFIRM_WAIT_MILLIS = 2_000;
-    /** ...though the broker always gets this long, however slowly the request body arrived. */
-    private static final long MIN_CONFIRM_WAIT_MILLIS = 500;
     private static final int LANES_PER_TOPIC = 2;
     /** Requests that may wait for one lane or batch session; more are refused with 503 at once. */
     private static final int QUEUE_PER_THREAD = 512;
@@ -94,11 +92,9 @@ public class MessagePublisher {
 
     /**
      * Completes once the broker stored every message, or exceptionally with a {@link Problem}
-     * (503) once it refused them, failed, or did not confirm within {@link #CONFIRM_WAIT_MILLIS}
-     * of the request's arrival at {@code receivedNanos} ({@link System#nanoTime()}).
+     * (503) once it refused them, failed, or did not confirm within {@link #CONFIRM_WAIT_MILLIS}.
      */
-    public CompletionStage<Void> publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent,
-            long receivedNanos) {
+    public CompletionStage<Void> publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
         if (stopping) {
             return CompletableFuture.failedFuture(stopping());
         }
@@ -113,9 +109,7 @@ public class MessagePublisher {
             return CompletableFuture.failedFuture(stopping());
         }
         Publication publication = new Publication(claim, responder);
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos);
-        publication.answerLateWith(notConfirmedInTime(),
-                Math.max(MIN_CONFIRM_WAIT_MILLIS, CONFIRM_WAIT_MILLIS - elapsedMillis), timer);
+        publication.answerLateWith(notConfirmedInTime(), CONFIRM_WAIT_MILLIS, timer);
         if (messages.size() == 1) {
             lane(topic).submit(topic, format, messages.get(0), traceparent, publication);
         } else {
