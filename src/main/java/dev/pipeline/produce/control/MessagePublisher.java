@@ -4,11 +4,14 @@ import dev.pipeline.broker.control.BrokerConnection;
 import dev.pipeline.broker.control.TopicBindings;
 import dev.pipeline.problem.Problem;
 import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
 import dev.pipeline.v1.Message;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import java.util.Deque;
@@ -54,6 +57,9 @@ public class MessagePublisher {
     BrokerConnection broker;
 
     @Inject
+    TopicCatalogue catalogue;
+
+    @Inject
     @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "16")
     int sessions;
 
@@ -76,6 +82,18 @@ public class MessagePublisher {
                 daemons("pipeline-respond-"));
         timer = new ScheduledThreadPoolExecutor(1, daemons("pipeline-deadline-"));
         timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Opens every catalogue topic's lanes as the application starts, so that the first requests do
+     * not pay for sessions, producers and subscription checks (nor for loading their classes).
+     */
+    void prepareWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        for (Topic topic : catalogue.all()) {
+            for (SendLane lane : lanes(topic)) {
+                lane.prepare(topic);
+            }
+        }
     }
 
     @PreDestroy
@@ -119,14 +137,18 @@ public class MessagePublisher {
     }
 
     private SendLane lane(Topic topic) {
-        SendLane[] topicLanes = lanes.computeIfAbsent(topic.name(), name -> {
+        SendLane[] topicLanes = lanes(topic);
+        return topicLanes[Math.floorMod(nextLane.getAndIncrement(), topicLanes.length)];
+    }
+
+    private SendLane[] lanes(Topic topic) {
+        return lanes.computeIfAbsent(topic.name(), name -> {
             SendLane[] created = new SendLane[LANES_PER_TOPIC];
             for (int i = 0; i < created.length; i++) {
                 created[i] = new SendLane("pipeline-send-" + name + "-" + (i + 1), broker, QUEUE_PER_THREAD);
             }
             return created;
         });
-        return topicLanes[Math.floorMod(nextLane.getAndIncrement(), topicLanes.length)];
     }
 
     private void submitBatch(Topic topic, BodyFormat format, List<Message> messages, String traceparent, Publication publication) {

@@ -149,6 +149,15 @@ final class PublishChannel {
         return core;
     }
 
+    /** Checks the topic's subscription now, so that the first send need not; a missing one is reported by that send. */
+    void prepare(Topic topic) throws JMSException {
+        try {
+            requireSubscription(topic.name());
+        } catch (NoSubscriptionException e) {
+            // The first send to the topic answers it.
+        }
+    }
+
     private void requireSubscription(String topic) throws JMSException, NoSubscriptionException {
         Long checkedAt = subscribedCheckedAt.get(topic);
         if (checkedAt != null && System.nanoTime() - checkedAt < SUBSCRIPTION_CHECK_NANOS) {

@@ -54,6 +54,21 @@ final class SendLane {
         }
     }
 
+    /** Opens the lane's session and checks the topic's subscription ahead of the first send; failures wait for that send. */
+    void prepare(Topic topic) {
+        try {
+            thread.execute(() -> {
+                try {
+                    channel().prepare(topic);
+                } catch (JMSException e) {
+                    LOG.fine(() -> "Preparing a lane for " + topic.name() + " failed: " + e);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // Nothing to prepare for.
+        }
+    }
+
     private void send(Topic topic, BodyFormat format, Message message, String traceparent, Publication publication) {
         if (publication.answered()) {
             publication.finish();
