@@ -63,6 +63,7 @@ final class ArtemisProcess implements AutoCloseable {
         Path log = instance.resolve("run-" + (++starts) + ".log");
         process = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServerProcesses.record(process);
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!(Files.readString(log).contains("AMQ221007") && accepting())) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {

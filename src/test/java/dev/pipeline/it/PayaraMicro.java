@@ -26,11 +26,14 @@ final class PayaraMicro implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Process process;
+    private final long launchedNanos;
     private final Path log;
     private final int port;
+    private Duration readyAfterLaunch;
 
-    private PayaraMicro(Process process, Path log, int port) {
+    private PayaraMicro(Process process, long launchedNanos, Path log, int port) {
         this.process = process;
+        this.launchedNanos = launchedNanos;
         this.log = log;
         this.port = port;
     }
@@ -51,12 +54,17 @@ final class PayaraMicro implements AutoCloseable {
 
     /** Starts Payara Micro as shipped, with server-config/post-boot-commands.asadmin and system.properties. */
     static PayaraMicro startConfigured(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
-        PayaraMicro payara = launch(name, systemProperties,
+        PayaraMicro payara = launchConfigured(name, systemProperties);
+        payara.awaitDeployed();
+        return payara;
+    }
+
+    /** Launches Payara Micro as shipped without waiting, for measuring its start with {@link #awaitReady()}. */
+    static PayaraMicro launchConfigured(String name, Map<String, String> systemProperties) throws IOException {
+        return launch(name, systemProperties,
                 List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString(),
                         "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString()),
                 Map.of());
-        payara.awaitDeployed();
-        return payara;
     }
 
     /** Starts stock Payara Micro without waiting for the deployment, for tests of failed deployments. */
@@ -82,15 +90,49 @@ final class PayaraMicro implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        long launchedNanos = System.nanoTime();
         Process process = builder.start();
-        return new PayaraMicro(process, log, port);
+        ServerProcesses.record(process);
+        return new PayaraMicro(process, launchedNanos, log, port);
     }
 
     private void awaitDeployed() throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
         HttpClient client = HttpClient.newHttpClient();
+        await(() -> deployed(client), Duration.ofMillis(250));
+    }
+
+    /**
+     * Waits until {@code /health/ready} answers 200 and the deployment answers requests, polling
+     * every 50 ms, and keeps the time from launching the process to then as
+     * {@link #readyAfterLaunch()}.
+     */
+    Duration awaitReady() throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        await(() -> client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200 && deployed(client),
+                Duration.ofMillis(50));
+        readyAfterLaunch = Duration.ofNanos(System.nanoTime() - launchedNanos);
+        return readyAfterLaunch;
+    }
+
+    /** The time {@link #awaitReady()} measured; null if it was not called. */
+    Duration readyAfterLaunch() {
+        return readyAfterLaunch;
+    }
+
+    /** An unauthenticated request answers 401 only once the WAR is deployed (404 before). */
+    private boolean deployed(HttpClient client) throws IOException, InterruptedException {
         HttpRequest probe = HttpRequest.newBuilder(uri("/pipeline/topics/probe/messages"))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
+        return client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
+    }
+
+    private interface Probe {
+        boolean passes() throws IOException, InterruptedException;
+    }
+
+    private void await(Probe started, Duration interval) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; log: " + logTail());
@@ -100,17 +142,16 @@ final class PayaraMicro implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro could not bind a port; log: " + logTail());
             }
             try {
-                // An unauthenticated request answers 401 only once the WAR is deployed (404 before).
-                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 401) {
+                if (started.passes()) {
                     return;
                 }
             } catch (IOException notListeningYet) {
                 // Payara has not opened its HTTP port yet.
             }
-            process.waitFor(250, TimeUnit.MILLISECONDS);
+            process.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS);
         }
         close();
-        throw new IllegalStateException("the WAR was not deployed within " + START_TIMEOUT + "; log: " + logTail());
+        throw new IllegalStateException("Payara Micro with the WAR did not start within " + START_TIMEOUT + "; log: " + logTail());
     }
 
     URI uri(String path) {
