@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# Throughput benchmark (issue 5): against one Apache Artemis distribution broker (server-config/broker.xml,
-# topic orders with its durable subscription), a native JMS producer (singles and transacted batches
-# of 100) and the WAR on Payara Micro (JSON singles and batches of 100), 1 KB messages, 16 threads;
-# prints messages/s, p50/p99, failed requests, the gateway/native ratios, Payara's RSS and the machine.
-# Usage: bench/run.sh [seconds per row (default 20)] [warm-up seconds (default 60)]
+# Benchmark (issue 5), in one run against one Apache Artemis distribution broker (server-config/broker.xml,
+# topic orders with its durable subscription, drained) and the WAR built with -Pbench (it adds the HTTP floor
+# endpoint) on Payara Micro as shipped (post-boot commands, -Xmx512m); 1 KB messages, 16 threads.
+#
+#   bench/run.sh [seconds per row (15)] [warm-up seconds (30)] [rounds (3)] [fixed-rate seconds (30)]
+#       rows, each measured once per round: native JMS singles and transacted batches of 100, HTTP floor,
+#       gateway JSON singles, protobuf singles, JSON batches of 100; medians, every round, ratios; then
+#       latency p50/p99/p99.9 at half the gateway's median JSON-singles rate (open loop); startup to ready,
+#       RSS and heap after GC of Payara.
+#
+# Output: the BENCH lines; all of Maven's in target/bench.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"
-warmup="${2:-60}"
+test=ThroughputBenchmark
+properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-30} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
+log=target/bench.log
 mkdir -p target
-trap 'pkill -f "$PWD/target/payara-micro.jar" 2>/dev/null || true' EXIT
-mvn -B verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ThroughputBenchmark \
+# The harness closes the servers it starts; if its JVM dies first, stop them here, by the pids it recorded,
+# and only while such a pid still runs something from this checkout's target/.
+pids="$PWD/target/bench-servers.pids"
+rm -f "$pids"
+stop_servers() {
+  [[ -f "$pids" ]] || return 0
+  while read -r pid; do
+    if ps -o args= -p "$pid" 2>/dev/null | grep -qF "$PWD/target/"; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done < "$pids"
+}
+trap stop_servers EXIT
+mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
   -Dfailsafe.failIfNoSpecifiedTests=false \
-  -DargLine="-Dbench.seconds=$seconds -Dbench.warmupSeconds=$warmup" \
-  | tee target/bench.log | grep -E '^BENCH|Tests run:|BUILD'
+  -DargLine="$properties -Dpipeline.pidFile=$pids" \
+  | tee "$log" | grep -E '^BENCH|Tests run:|BUILD'
