@@ -8,13 +8,21 @@
 #       gateway JSON singles, protobuf singles, JSON batches of 100; medians, every round, ratios; then
 #       latency p50/p99/p99.9 at half the gateway's median JSON-singles rate (open loop); startup to ready,
 #       RSS and heap after GC of Payara.
+#   bench/run.sh memory [minutes (5)]
+#       gateway JSON singles for the minutes; every 30 s Payara's heap after GC and RSS, then the growth.
 #
-# Output: the BENCH lines; all of Maven's in target/bench.log.
+# Output: the BENCH lines; all of Maven's in target/bench.log (target/bench-memory.log for memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-test=ThroughputBenchmark
-properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-30} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
-log=target/bench.log
+if [[ "${1:-}" == memory ]]; then
+  test=MemoryBenchmark
+  properties="-Dbench.minutes=${2:-5}"
+  log=target/bench-memory.log
+else
+  test=ThroughputBenchmark
+  properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-30} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
+  log=target/bench.log
+fi
 mkdir -p target
 # The harness closes the servers it starts; if its JVM dies first, stop them here, by the pids it recorded,
 # and only while such a pid still runs something from this checkout's target/.
