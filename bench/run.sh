@@ -37,7 +37,7 @@ stop_servers() {
   done < "$pids"
 }
 trap stop_servers EXIT
-mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
+mvn -B -Dstyle.color=never -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
   -Dfailsafe.failIfNoSpecifiedTests=false \
   -DargLine="$properties -Dpipeline.pidFile=$pids" \
   | tee "$log" | grep -E '^BENCH|Tests run:|BUILD'

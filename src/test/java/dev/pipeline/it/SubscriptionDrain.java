@@ -3,6 +3,7 @@ package dev.pipeline.it;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +45,21 @@ final class SubscriptionDrain implements AutoCloseable {
 
     long received() {
         return received.get();
+    }
+
+    /**
+     * Waits, while nobody sends, until the backlog is read: no message for {@code quiet}, or
+     * {@code limit} passed. Returns how long it waited. A row that starts on a backlog would pay
+     * for the row before it, and a backlog past the broker's global-max-size pages.
+     */
+    Duration awaitCaughtUp(Duration quiet, Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        long last = -1;
+        while (received.get() != last && System.nanoTime() - start < limit.toNanos()) {
+            last = received.get();
+            Thread.sleep(quiet.toMillis());
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** Why the drain stopped before it was closed; null if it did not. */

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * The benchmark of {@code bench/run.sh}, not part of {@code mvn verify} (issue 5): how far the
  * gateway is from what the same broker takes from a native JMS client, and from what Payara Micro
  * with the token check serves without a broker (the HTTP floor). In one run against one
- * {@link BenchEnvironment}, every row runs once per round, 16 threads in closed loops, and the
- * table shows each row's median with the rounds' figures; then the gateway's JSON singles are
+ * {@link BenchEnvironment}, every row runs once per round, 16 threads in closed loops, each
+ * starting once the subscription's backlog is read, and the table shows each row's median with
+ * the rounds' figures; then the gateway's JSON singles are
  * offered at half their median maximum rate, open loop, for latency percentiles. Measurement only:
  * it fails only if a request failed.
  */
@@ -44,13 +45,16 @@ class ThroughputBenchmark {
             Map<String, Sender.Factory> rows = rows(bench);
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, Sender.Factory> row : rows.entrySet()) {
-                    print("%s: round %d, measuring '%s' for %d s", clock(), round, row.getKey(), perRow.toSeconds());
+                    double drained = awaitDrained(bench);
+                    print("%s: round %d, measuring '%s' for %d s (orders-audit drained after %.1f s)", clock(), round,
+                            row.getKey(), perRow.toSeconds(), drained);
                     table.add(row.getKey(), ClosedLoad.run(perRow, THREADS, row.getValue()));
                 }
             }
             double rate = table.median(JSON_SINGLES, Throughput::requestsPerSecond) / 2;
-            print("%s: offering gateway JSON singles at %.0f requests/s for %d s", clock(), rate,
-                    latencyRun.toSeconds());
+            double drained = awaitDrained(bench);
+            print("%s: offering gateway JSON singles at %.0f requests/s for %d s (orders-audit drained after %.1f s)",
+                    clock(), rate, latencyRun.toSeconds(), drained);
             FixedRateLoad.Result latency = FixedRateLoad.run(bench.http(), bench.jsonSingle(), rate, latencyRun);
             ServiceMemory memory = bench.payaraMemory();
             long heapAfterGc = memory.heapAfterGcKibibytes();
@@ -111,6 +115,11 @@ class ThroughputBenchmark {
         Sender.Factory nativeBatches = bench.nativeBatches();
         ClosedLoad.run(Duration.ofSeconds(5), THREADS,
                 thread -> thread % 2 == 0 ? nativeSingles.create(thread) : nativeBatches.create(thread));
+    }
+
+    /** Seconds until the backlog of the row before is read, so that no row pays for another. */
+    private static double awaitDrained(BenchEnvironment bench) throws InterruptedException {
+        return bench.drain().awaitCaughtUp(Duration.ofMillis(500), Duration.ofMinutes(2)).toNanos() / 1e9;
     }
 
     private static void printLatency(FixedRateLoad.Result latency) {
