@@ -37,7 +37,7 @@ stop_servers() {
   done < "$pids"
 }
 trap stop_servers EXIT
-mvn -B -Dstyle.color=never -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
+mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
   -Dfailsafe.failIfNoSpecifiedTests=false \
-  -DargLine="$properties -Dpipeline.pidFile=$pids" \
+  -DargLine="$properties -Dpipeline.pidFile=$pids" 2>&1 \
   | tee "$log" | grep -E '^BENCH|Tests run:|BUILD'
