@@ -23,9 +23,10 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
     }
 
     /**
-     * The service as shipped, for the benchmark: Payara Micro runs
-     * {@code server-config/post-boot-commands.asadmin}; returns once {@code /health/ready} answers
-     * 200, the time to that kept in {@link PayaraMicro#readyAfterLaunch()}. The catalogue holds
+     * The service as shipped, for the benchmark: Payara Micro with
+     * {@code server-config/post-boot-commands.asadmin} and {@code system.properties}; returns once
+     * {@code /health/ready} answers 200, the time to that kept in
+     * {@link PayaraMicro#readyAfterLaunch()}. The catalogue holds
      * {@code orders} only: {@code tiny} and {@code blocking} have no subscription in broker.xml,
      * and a catalogue topic without one keeps the service not ready.
      */
