@@ -42,11 +42,15 @@ public class BrokerConnection {
             {"callFailoverTimeout", "2000"},
             {"connectionTTL", "10000"},
             {"clientFailureCheckPeriod", "3000"},
-            // Single messages are sent without blocking and answered from the broker's send
-            // confirmation, which it gives only once the message is stored; a window of 1 byte
-            // has it confirm each send at once rather than a window's worth at a time.
-            {"confirmationWindowSize", "1"},
     };
+    /**
+     * Single messages are sent without blocking and answered from the broker's send confirmation,
+     * which it gives only once the message is stored; a window of 1 byte has it confirm each send
+     * at once rather than a window's worth at a time. Batches use a connection without it: there
+     * the commit answers for the whole transaction, and per-send confirmations would only cost the
+     * broker two more packets a message.
+     */
+    private static final String[] CONFIRMING = {"confirmationWindowSize", "1"};
 
     @Inject
     @ConfigProperty(name = "pipeline.broker.url")
@@ -71,11 +75,11 @@ public class BrokerConnection {
     @Inject
     TopicCatalogue catalogue;
 
-    private final ReentrantLock connecting = new ReentrantLock();
     private EmbeddedBroker embedded;
-    private ActiveMQConnectionFactory factory;
-    private volatile Connection connection;
-    private volatile long lastFailedAttempt = System.nanoTime() - RECONNECT_PAUSE_NANOS;
+    /** For single messages: sends confirmed one by one (see {@link #CONFIRMING}). */
+    private Link confirming;
+    /** For batches: transacted sends the broker need not answer one by one; the commit answers for all. */
+    private Link transacted;
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
         try {
@@ -108,78 +112,117 @@ public class BrokerConnection {
             embedded = EmbeddedBroker.start(Path.of(dataDirectory), embeddedAcceptor, catalogue.all());
             return EmbeddedBroker.IN_VM_URL;
         });
-        factory = new ActiveMQConnectionFactory(withClientDefaults(url));
+        String withDefaults = withClientDefaults(url);
+        confirming = new Link(new ActiveMQConnectionFactory(withSetting(withDefaults, CONFIRMING)));
+        transacted = new Link(new ActiveMQConnectionFactory(withDefaults));
     }
 
     static String withClientDefaults(String url) {
-        StringBuilder result = new StringBuilder(url);
-        char separator = url.contains("?") ? '&' : '?';
+        String result = url;
         for (String[] setting : CLIENT_DEFAULTS) {
-            if (!url.contains(setting[0] + "=")) {
-                result.append(separator).append(setting[0]).append('=').append(setting[1]);
-                separator = '&';
-            }
+            result = withSetting(result, setting);
         }
-        return result.toString();
+        return result;
     }
 
-    /**
-     * The live connection, connecting first if there is none. One caller at a time connects, and
-     * after a failed attempt the next waits {@link #RECONNECT_PAUSE_NANOS}; meanwhile callers fail
-     * at once, so that an unreachable broker costs a request no more than one connect timeout.
-     */
+    /** The URL with {@code setting} added, unless the URL names that setting itself. */
+    private static String withSetting(String url, String[] setting) {
+        if (url.contains(setting[0] + "=")) {
+            return url;
+        }
+        return url + (url.contains("?") ? '&' : '?') + setting[0] + '=' + setting[1];
+    }
+
+    /** The connection for single messages, whose sends the broker confirms one by one once stored. */
     public Connection connection() throws JMSException {
-        Connection current = connection;
-        if (current != null) {
-            return current;
-        }
-        if (System.nanoTime() - lastFailedAttempt < RECONNECT_PAUSE_NANOS || !connecting.tryLock()) {
-            throw new JMSException("not connected to the broker; reconnecting");
-        }
-        try {
-            if (connection == null) {
-                Connection created = user.isPresent()
-                        ? factory.createConnection(user.get(), password.orElse(null))
-                        : factory.createConnection();
-                created.setExceptionListener(failure -> discard(created, failure.getMessage()));
-                connection = created;
-                LOG.info("Connected to the broker");
-            }
-            return connection;
-        } catch (JMSException e) {
-            lastFailedAttempt = System.nanoTime();
-            throw e;
-        } finally {
-            connecting.unlock();
-        }
+        return confirming.connection();
+    }
+
+    /** The connection for transacted batches. */
+    public Connection transactedConnection() throws JMSException {
+        return transacted.connection();
     }
 
     /** Whether channels made from this connection may still be used. */
     public boolean isCurrent(Connection candidate) {
-        return candidate == connection;
+        return candidate == confirming.connection || candidate == transacted.connection;
     }
 
     public void discard(Connection broken, String reason) {
-        synchronized (this) {
-            if (broken != connection) {
-                return;
-            }
-            connection = null;
-        }
-        LOG.warning("Broker connection dropped: " + reason);
-        closeQuietly(broken);
+        confirming.discard(broken, reason);
+        transacted.discard(broken, reason);
     }
 
     @PreDestroy
     void stop() {
-        Connection current = connection;
-        connection = null;
-        if (current != null) {
-            closeQuietly(current);
-        }
-        factory.close();
+        confirming.close();
+        transacted.close();
         if (embedded != null) {
             embedded.stop();
+        }
+    }
+
+    /**
+     * One connection to the broker, made when first needed and discarded when it fails. One caller
+     * at a time connects, and after a failed attempt the next waits {@link #RECONNECT_PAUSE_NANOS};
+     * meanwhile callers fail at once, so that an unreachable broker costs a request no more than
+     * one connect timeout.
+     */
+    private final class Link {
+
+        private final ActiveMQConnectionFactory factory;
+        private final ReentrantLock connecting = new ReentrantLock();
+        private volatile Connection connection;
+        private volatile long lastFailedAttempt = System.nanoTime() - RECONNECT_PAUSE_NANOS;
+
+        Link(ActiveMQConnectionFactory factory) {
+            this.factory = factory;
+        }
+
+        Connection connection() throws JMSException {
+            Connection current = connection;
+            if (current != null) {
+                return current;
+            }
+            if (System.nanoTime() - lastFailedAttempt < RECONNECT_PAUSE_NANOS || !connecting.tryLock()) {
+                throw new JMSException("not connected to the broker; reconnecting");
+            }
+            try {
+                if (connection == null) {
+                    Connection created = user.isPresent()
+                            ? factory.createConnection(user.get(), password.orElse(null))
+                            : factory.createConnection();
+                    created.setExceptionListener(failure -> discard(created, failure.getMessage()));
+                    connection = created;
+                    LOG.info("Connected to the broker");
+                }
+                return connection;
+            } catch (JMSException e) {
+                lastFailedAttempt = System.nanoTime();
+                throw e;
+            } finally {
+                connecting.unlock();
+            }
+        }
+
+        void discard(Connection broken, String reason) {
+            synchronized (this) {
+                if (broken != connection) {
+                    return;
+                }
+                connection = null;
+            }
+            LOG.warning("Broker connection dropped: " + reason);
+            closeQuietly(broken);
+        }
+
+        void close() {
+            Connection current = connection;
+            connection = null;
+            if (current != null) {
+                closeQuietly(current);
+            }
+            factory.close();
         }
     }
 

@@ -261,7 +261,7 @@ public class MessagePublisher {
                 channel.close();
                 channel = idle.poll();
             }
-            return channel != null ? channel : PublishChannel.openTransacted(broker.connection());
+            return channel != null ? channel : PublishChannel.openTransacted(broker.transactedConnection());
         } catch (JMSException e) {
             LOG.warning(() -> "Opening a broker session failed: " + e);
             throw Problem.unavailable("the broker is not reachable", RETRY_AFTER_SECONDS);
