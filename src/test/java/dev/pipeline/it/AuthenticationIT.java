@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -80,6 +82,32 @@ class AuthenticationIT {
     void tokenWithTamperedClaimsIsRejectedWith401(Gateway gateway) throws Exception {
         assertUnauthorized(gateway.post("audit")
                 .token(TestTokens.serviceToken("clicks-writer").tamperedToGroups("auditor")).json(MESSAGE));
+    }
+
+    @Test
+    void tamperingWithATokenAcceptedBeforeStillGets401(Gateway gateway) throws Exception {
+        TestTokens writer = TestTokens.serviceToken("clicks-writer");
+        messageIds(gateway.post("clicks").token(writer.sign()).json(MESSAGE));
+
+        assertUnauthorized(gateway.post("audit").token(writer.tamperedToGroups("auditor")).json(MESSAGE));
+    }
+
+    /** Verified tokens are remembered: a token accepted before must still be refused from its exp on. */
+    @Test
+    void aTokenAcceptedBeforeIsRefusedFromItsExpiryOn(Gateway gateway) throws Exception {
+        Instant expiry = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+        String token = TestTokens.serviceToken("orders-writer").expiresAt(expiry).sign();
+        messageIds(gateway.post("orders").token(token).json(MESSAGE));
+
+        HttpResponse<String> response;
+        Instant sent;
+        do {
+            sent = Instant.now();
+            response = gateway.post("orders").token(token).json(MESSAGE);
+            assertFalse(response.statusCode() == 200 && !sent.isBefore(expiry),
+                    "accepted a request sent at " + sent + ", after the token's exp " + expiry);
+        } while (response.statusCode() == 200 && sent.isBefore(expiry.plusSeconds(5)));
+        assertUnauthorized(response);
     }
 
     private static void assertUnauthorized(HttpResponse<String> response) {

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,20 @@ class OperationsIT {
     }
 
     @Test
+    void aTokenIsVerifiedOnceAndRememberedForItsNextRequests(Gateway gateway) throws Exception {
+        String token = TestTokens.serviceToken("clicks-writer").sign();
+        Map<String, Double> before = metrics(gateway);
+
+        for (int i = 0; i < 4; i++) {
+            messageIds(gateway.post("clicks").token(token).json("{\"message\":\"m\"}"));
+        }
+
+        Map<String, Double> after = metrics(gateway);
+        assertEquals(1.0, seriesDelta(before, after, "pipeline_token_checks_total", "result=\"verified\""));
+        assertEquals(3.0, seriesDelta(before, after, "pipeline_token_checks_total", "result=\"remembered\""));
+    }
+
+    @Test
     void failedRequestIsLoggedOnceWithTopicStatusAndReason(Gateway gateway) throws Exception {
         String field = "field" + java.util.UUID.randomUUID().toString().replace("-", "");
         problem(gateway.post("clicks").token(TestTokens.serviceToken("clicks-writer").sign())
@@ -77,10 +92,15 @@ class OperationsIT {
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name, String topic, String outcome) {
+        return outcome == null ? seriesDelta(before, after, name, "topic=\"" + topic + "\"")
+                : seriesDelta(before, after, name, "topic=\"" + topic + "\"", "outcome=\"" + outcome + "\"");
+    }
+
+    /** The change of the one series of {@code name} that has all the {@code labels} (as {@code key="value"}). */
+    private static double seriesDelta(Map<String, Double> before, Map<String, Double> after, String name, String... labels) {
         String key = after.keySet().stream()
-                .filter(line -> line.startsWith(name + "{") && line.contains("topic=\"" + topic + "\"")
-                        && (outcome == null || line.contains("outcome=\"" + outcome + "\"")))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " for " + topic + "/" + outcome + " in " + after.keySet()));
+                .filter(line -> line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " with " + List.of(labels) + " in " + after.keySet()));
         return after.get(key) - before.getOrDefault(key, 0.0);
     }
 

@@ -69,6 +69,11 @@ final class TestTokens {
         return this;
     }
 
+    TestTokens expiresAt(Instant expiry) {
+        claims.add("exp", expiry.getEpochSecond());
+        return this;
+    }
+
     TestTokens signedWithForeignKey() {
         signingKey = FOREIGN_KEYS.getPrivate();
         return this;
