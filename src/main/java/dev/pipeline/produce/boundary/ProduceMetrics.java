@@ -14,11 +14,14 @@ import jakarta.ws.rs.ext.Provider;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
@@ -52,6 +55,18 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
     @Inject
     TopicCatalogue catalogue;
 
+    /** The metrics of one topic and outcome, looked up in the registry once rather than per request. */
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
+
+    private record Series(Counter requests, Timer latency, Counter receivedBytes, Counter stored) {
+    }
+
+    private Series newSeries(String topic, int statusClass) {
+        Tag[] tags = {new Tag("topic", topic), new Tag("outcome", statusClass + "xx")};
+        return new Series(registry.counter(REQUESTS, tags), registry.timer(LATENCY, tags),
+                registry.counter(RECEIVED_BYTES, tags), registry.counter(STORED, new Tag("topic", topic)));
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         request.setProperty(STARTED, System.nanoTime());
@@ -66,14 +81,14 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
         }
         String topic = catalogue.topic(topicName).isPresent() ? topicName : "unknown";
         int status = response.getStatus();
-        Tag[] tags = {new Tag("topic", topic), new Tag("outcome", status / 100 + "xx")};
-        registry.counter(REQUESTS, tags).inc();
-        registry.timer(LATENCY, tags).update(Duration.ofNanos(System.nanoTime() - startNanos));
+        Series series = this.series.computeIfAbsent(topic + ' ' + status / 100, key -> newSeries(topic, status / 100));
+        series.requests().inc();
+        series.latency().update(Duration.ofNanos(System.nanoTime() - startNanos));
         if (request.getProperty(BYTES) instanceof Long bytes) {
-            registry.counter(RECEIVED_BYTES, tags).inc(bytes);
+            series.receivedBytes().inc(bytes);
         }
         if (status / 100 == 2 && request.getProperty(MESSAGES) instanceof Integer messages) {
-            registry.counter(STORED, new Tag("topic", topic)).inc(messages);
+            series.stored().inc(messages);
         }
         if (status >= 400) {
             LOG.info(() -> "POST topics/" + topic + "/messages answered " + status + ": " + detail(response));
