@@ -3,7 +3,7 @@
 # topic orders with its durable subscription, drained) and the WAR built with -Pbench (it adds the HTTP floor
 # endpoint) on Payara Micro as shipped (post-boot commands, system.properties, -Xmx512m); 1 KB messages, 16 threads.
 #
-#   bench/run.sh [seconds per row (15)] [warm-up seconds (30)] [rounds (3)] [fixed-rate seconds (30)]
+#   bench/run.sh [seconds per row (15)] [warm-up seconds (180)] [rounds (3)] [fixed-rate seconds (30)]
 #       rows, each measured once per round: native JMS singles and transacted batches of 100, HTTP floor,
 #       gateway JSON singles, protobuf singles, JSON batches of 100; medians, every round, ratios; then
 #       latency p50/p99/p99.9 at half the gateway's median JSON-singles rate (open loop); startup to ready,
@@ -20,7 +20,7 @@ if [[ "${1:-}" == memory ]]; then
   log=target/bench-memory.log
 else
   test=ThroughputBenchmark
-  properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-30} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
+  properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-180} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
   log=target/bench.log
 fi
 mkdir -p target

@@ -10,7 +10,7 @@ port="${PORT:-8080}"
 echo "Building target/pipeline.war (tests skipped; run 'mvn verify' for them)..."
 mvn -B -q -DskipTests package
 
-java -Xmx512m -jar target/payara-micro.jar --nocluster --port "$port" \
+java -Xmx512m -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
   --postbootcommandfile server-config/post-boot-commands.asadmin \
   --systemproperties server-config/system.properties \
   --deploy target/pipeline.war > target/payara-local.log 2>&1 &

@@ -52,7 +52,7 @@ final class PayaraMicro implements AutoCloseable {
         return payara;
     }
 
-    /** Starts Payara Micro as shipped, with server-config/post-boot-commands.asadmin and system.properties. */
+    /** Starts Payara Micro as shipped: server-config/post-boot-commands.asadmin, system.properties, --nohazelcast. */
     static PayaraMicro startConfigured(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
         PayaraMicro payara = launchConfigured(name, systemProperties);
         payara.awaitDeployed();
@@ -63,7 +63,8 @@ final class PayaraMicro implements AutoCloseable {
     static PayaraMicro launchConfigured(String name, Map<String, String> systemProperties) throws IOException {
         return launch(name, systemProperties,
                 List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString(),
-                        "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString()),
+                        "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString(),
+                        "--nohazelcast"),
                 Map.of());
     }
 

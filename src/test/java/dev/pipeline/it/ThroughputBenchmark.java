@@ -31,7 +31,7 @@ class ThroughputBenchmark {
     private static final String PROTOBUF_SINGLES = "gateway protobuf singles";
     private static final String JSON_BATCHES = "gateway JSON batches of 100";
 
-    private final Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 30));
+    private final Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 180));
     private final Duration perRow = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
     private final int rounds = Integer.getInteger("bench.rounds", 3);
     private final Duration latencyRun = Duration.ofSeconds(Integer.getInteger("bench.latencySeconds", 30));
