@@ -14,7 +14,8 @@ final class Gateway {
     static final String PROTOBUF = "application/x-protobuf";
     static final String PROTOBUF_BATCH = "application/x-protobuf; proto=pipeline.v1.MessageBatch";
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final PayaraMicro payara;
 
     Gateway(PayaraMicro payara) {

@@ -97,8 +97,17 @@ final class PayaraMicro implements AutoCloseable {
         return new PayaraMicro(process, launchedNanos, log, port);
     }
 
+    /**
+     * HTTP/1.1 only: the JDK client's default, HTTP/2 upgraded from a first request, keeps one
+     * connection for every later request; a CI run once had every probe after Payara's "ready" time
+     * out for three minutes, as if that one connection had stalled.
+     */
+    private static HttpClient probeClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     private void awaitDeployed() throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = probeClient();
         await(() -> deployed(client), Duration.ofMillis(250));
     }
 
@@ -108,7 +117,7 @@ final class PayaraMicro implements AutoCloseable {
      * {@link #readyAfterLaunch()}.
      */
     Duration awaitReady() throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = probeClient();
         HttpRequest health = HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(5)).build();
         await(() -> client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200 && deployed(client),
                 Duration.ofMillis(50));
@@ -126,6 +135,19 @@ final class PayaraMicro implements AutoCloseable {
         HttpRequest probe = HttpRequest.newBuilder(uri("/pipeline/topics/probe/messages"))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
         return client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
+    }
+
+    /** A thread dump of the Payara process next to its log, for a start that never finished. */
+    private Path dumpThreads() throws InterruptedException {
+        Path threads = log.resolveSibling("threads.txt");
+        try {
+            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(threads.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return null;
+        }
+        return threads;
     }
 
     private interface Probe {
@@ -151,8 +173,10 @@ final class PayaraMicro implements AutoCloseable {
             }
             process.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS);
         }
+        Path threads = dumpThreads();
         close();
-        throw new IllegalStateException("Payara Micro with the WAR did not start within " + START_TIMEOUT + "; log: " + logTail());
+        throw new IllegalStateException("Payara Micro with the WAR did not start within " + START_TIMEOUT
+                + "; its threads: " + threads + "; log: " + logTail());
     }
 
     URI uri(String path) {
