@@ -24,19 +24,7 @@ else
   log=target/bench.log
 fi
 mkdir -p target
-# The harness closes the servers it starts; if its JVM dies first, stop them here, by the pids it recorded,
-# and only while such a pid still runs something from this checkout's target/.
-pids="$PWD/target/bench-servers.pids"
-rm -f "$pids"
-stop_servers() {
-  [[ -f "$pids" ]] || return 0
-  while read -r pid; do
-    if ps -o args= -p "$pid" 2>/dev/null | grep -qF "$PWD/target/"; then
-      kill "$pid" 2>/dev/null || true
-    fi
-  done < "$pids"
-}
-trap stop_servers EXIT
+source bench/servers.sh
 mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
   -Dfailsafe.failIfNoSpecifiedTests=false \
   -DargLine="$properties -Dpipeline.pidFile=$pids" 2>&1 \

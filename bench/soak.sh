@@ -10,8 +10,8 @@ cycles="${1:-5}"
 per_phase="${2:-2000}"
 producers="${3:-8}"
 mkdir -p target
-trap 'pkill -f "$PWD/target/payara-micro.jar" 2>/dev/null || true' EXIT
+source bench/servers.sh
 mvn -B verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ReliabilitySoak \
   -Dfailsafe.failIfNoSpecifiedTests=false \
-  -DargLine="-Dsoak.cycles=$cycles -Dsoak.acknowledgedPerPhase=$per_phase -Dsoak.producers=$producers" \
+  -DargLine="-Dsoak.cycles=$cycles -Dsoak.acknowledgedPerPhase=$per_phase -Dsoak.producers=$producers -Dpipeline.pidFile=$pids" \
   | tee target/soak.log | grep -E '^SOAK|Tests run:|BUILD'
