@@ -63,6 +63,8 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
     private final VerifiedTokens<CredentialValidationResult> verified =
             new VerifiedTokens<>(MAX_TOKENS, MAX_AGE_MILLIS, System::currentTimeMillis);
     private volatile MethodHandle tokenOfCredential;
+    /** The identity stores in priority order, found once, as the container's default handler does. */
+    private volatile List<IdentityStore> ordered;
 
     @Override
     public CredentialValidationResult validate(Credential credential) {
@@ -91,7 +93,7 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
     }
 
     private CredentialValidationResult validateWithStores(Credential credential) {
-        List<IdentityStore> ordered = stores.stream().sorted(Comparator.comparingInt(IdentityStore::priority)).toList();
+        List<IdentityStore> ordered = orderedStores();
         CredentialValidationResult valid = null;
         IdentityStore validating = null;
         boolean invalid = false;
@@ -121,6 +123,15 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
         }
         return new CredentialValidationResult(valid.getIdentityStoreId(), valid.getCallerPrincipal(),
                 valid.getCallerDn(), valid.getCallerUniqueId(), groups);
+    }
+
+    private List<IdentityStore> orderedStores() {
+        List<IdentityStore> found = ordered;
+        if (found == null) {
+            found = stores.stream().sorted(Comparator.comparingInt(IdentityStore::priority)).toList();
+            ordered = found;
+        }
+        return found;
     }
 
     /** The bearer token inside Payara's MP-JWT credential; null for any other credential (never cached). */

@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -127,7 +128,7 @@ public class MessagePublisher {
             return CompletableFuture.failedFuture(stopping());
         }
         Publication publication = new Publication(claim, responder);
-        publication.answerLateWith(notConfirmedInTime(), CONFIRM_WAIT_MILLIS, timer);
+        publication.answerLateWith(MessagePublisher::notConfirmedInTime, CONFIRM_WAIT_MILLIS, timer);
         if (messages.size() == 1) {
             lane(topic).submit(topic, format, messages.get(0), traceparent, publication);
         } else {
@@ -153,24 +154,27 @@ public class MessagePublisher {
 
     private void submitBatch(Topic topic, BodyFormat format, List<Message> messages, String traceparent, Publication publication) {
         try {
-            batchSender.execute(() -> {
-                if (publication.answered()) {
-                    publication.finish();
-                    return;
-                }
-                try {
-                    publishOn(borrow(), topic, format, messages, traceparent);
-                    publication.stored();
-                } catch (Problem problem) {
-                    publication.failed(problem);
-                } catch (RuntimeException e) {
-                    LOG.log(java.util.logging.Level.WARNING, "Publishing a batch to " + topic.name() + " failed", e);
-                    publication.failed(notStored());
-                }
-            });
+            batchSender.execute(() -> publishBatch(topic, format, messages, traceparent, publication));
         } catch (RejectedExecutionException e) {
             publication.failed(stopping ? stopping()
                     : Problem.unavailable("too many batches are waiting for the broker", RETRY_AFTER_SECONDS));
+        }
+    }
+
+    /** On a batch thread: one transaction, answered once the commit returned or failed. */
+    private void publishBatch(Topic topic, BodyFormat format, List<Message> messages, String traceparent,
+            Publication publication) {
+        if (!publication.begin()) {
+            return;
+        }
+        try {
+            publishOn(borrow(), topic, format, messages, traceparent);
+            publication.stored();
+        } catch (Problem problem) {
+            publication.failed(problem);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Publishing a batch to " + topic.name() + " failed", e);
+            publication.failed(notStored());
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The messages of one request on their way to the broker. The request is answered once: stored,
@@ -30,18 +31,28 @@ final class Publication {
         this.responder = responder;
     }
 
-    /** Answers with {@code late} unless the send was answered within {@code millis}. */
-    void answerLateWith(Problem late, long millis, ScheduledExecutorService timer) {
-        deadline = timer.schedule(() -> answer(late), millis, TimeUnit.MILLISECONDS);
+    /**
+     * Answers with the problem {@code late} makes unless the send was answered within {@code
+     * millis}; made only then, as a problem is an exception with a stack trace.
+     */
+    void answerLateWith(Supplier<Problem> late, long millis, ScheduledExecutorService timer) {
+        deadline = timer.schedule(() -> answer(late.get()), millis, TimeUnit.MILLISECONDS);
     }
 
     CompletionStage<Void> answer() {
         return answer;
     }
 
-    /** Whether the request was answered already, so that a send not yet begun may be skipped. */
-    boolean answered() {
-        return answered.get();
+    /**
+     * Whether the send may begin: false, and the send finished, if the request was answered
+     * already (out of time), as nobody waits for it any more.
+     */
+    boolean begin() {
+        if (answered.get()) {
+            finish();
+            return false;
+        }
+        return true;
     }
 
     void stored() {

@@ -70,8 +70,7 @@ final class SendLane {
     }
 
     private void send(Topic topic, BodyFormat format, Message message, String traceparent, Publication publication) {
-        if (publication.answered()) {
-            publication.finish();
+        if (!publication.begin()) {
             return;
         }
         try {
