@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (issue 5), in one run against one Apache Artemis distribution broker (server-config/broker.xml,
 # topic orders with its durable subscription, drained) and the WAR built with -Pbench (it adds the HTTP floor
-# endpoint) on Payara Micro as shipped (post-boot commands, system.properties, -Xmx512m); 1 KB messages, 16 threads.
+# endpoint) on Payara Micro as shipped (pre-boot commands, system.properties, -Xmx512m); 1 KB messages, 16 threads.
 #
 #   bench/run.sh [seconds per row (15)] [warm-up seconds (180)] [rounds (3)] [fixed-rate seconds (30)]
 #       rows, each measured once per round: native JMS singles and transacted batches of 100, HTTP floor,

@@ -11,7 +11,7 @@ echo "Building target/pipeline.war (tests skipped; run 'mvn verify' for them)...
 mvn -B -q -DskipTests package
 
 java -Xmx512m -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
-  --postbootcommandfile server-config/post-boot-commands.asadmin \
+  --prebootcommandfile server-config/pre-boot-commands.asadmin \
   --systemproperties server-config/system.properties \
   --deploy target/pipeline.war > target/payara-local.log 2>&1 &
 payara=$!

@@ -9,14 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.jms.TextMessage;
 import java.net.http.HttpResponse;
 import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Topic access by token group, and the IMS org rules of Service and Gateway tokens. */
+@ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class AccessIT {
 
     private static final String MESSAGE = "{\"message\":\"hello\"}";
+
+    @Deployment(testable = false)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void groupListedAsProducerMayProduceToEachOfItsTopics(Gateway gateway) throws Exception {

@@ -10,14 +10,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every token the service must refuse gets 401 with a Bearer challenge and a problem body. */
+@ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class AuthenticationIT {
 
     private static final String MESSAGE = "{\"message\":\"hello\"}";
+
+    @Deployment(testable = false)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void validServiceTokenIsAccepted(Gateway gateway) throws Exception {

@@ -13,16 +13,25 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad input gets a 400 naming the problem, never a 5xx, and nothing of a rejected request is sent. */
+@ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class BadInputIT {
 
     private static final String WRITER = TestTokens.serviceToken("orders-writer").sign();
     private static final int MESSAGE_LIMIT = 1_048_576;
     private static final int BATCH_LIMIT = 2_097_152;
+
+    @Deployment(testable = false)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void malformedJsonIsRejectedWith400(Gateway gateway) throws Exception {

@@ -8,12 +8,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpResponse;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A catalogue topic the broker cannot store messages for is visible, and never answered 200. */
+@ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class BrokerStateIT {
+
+    @Deployment(testable = false)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void topicWithoutSubscriptionOnTheBrokerIsAnswered503NotSilentlyDropped(Gateway gateway) throws Exception {

@@ -3,6 +3,7 @@ package dev.pipeline.it;
 import static dev.pipeline.it.Responses.messageIds;
 import static dev.pipeline.it.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -11,27 +12,47 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** How the service starts: a bad catalogue stops it; a missing broker makes it answer 503 until the broker comes. */
+@ExtendWith(ArquillianExtension.class)
 class DeploymentIT {
 
-    private static final Path DIR = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve("deployment");
+    private static final Path DIR = PayaraMicro.instanceDir("deployment");
+
+    @ArquillianResource
+    ContainerController containers;
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Deployment(name = StockGateway.DEPLOYMENT, managed = false, testable = false)
+    @TargetsContainer(StockGateway.CONTAINER)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void badCatalogueFailsTheDeploymentWithAMessageNamingTheProblem() throws Exception {
         Path catalogue = TestFiles.write(DIR.resolve("bad-topics.json"),
                 "{\"topics\":[{\"name\":\"orders\",\"ttl\":\"one hour\",\"producers\":[\"w\"]}]}");
-        try (PayaraMicro payara = PayaraMicro.launch("bad-catalogue", Map.of(
-                "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
-                "pipeline.topics.file", catalogue.toString()))) {
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-            while (!payara.log().contains("topics[0].ttl") && Instant.now().isBefore(deadline)) {
-                TimeUnit.MILLISECONDS.sleep(250);
-            }
-            assertTrue(payara.log().contains("topics[0].ttl 'one hour' is not an ISO-8601 duration"),
+        try (StockGateway stock = StockGateway.launch(containers, deployer, "bad-catalogue", Map.of("systemProperties",
+                PayaraMicroConfiguration.lines(Map.of(
+                        "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
+                        "pipeline.topics.file", catalogue.toString()))))) {
+            Exception failed = assertThrows(Exception.class, stock::deploy);
+            assertTrue(failed.getMessage().contains("without pipeline deployed"), failed.getMessage());
+            assertTrue(stock.payara().log().contains("topics[0].ttl 'one hour' is not an ISO-8601 duration"),
                     "the log names the problem");
-            HttpResponse<String> response = new Gateway(payara).post("orders").json("{\"message\":\"m\"}");
+            HttpResponse<String> response = stock.gateway().post("orders").json("{\"message\":\"m\"}");
             assertEquals(404, response.statusCode(), "nothing of the application is serving");
         }
     }
@@ -41,11 +62,12 @@ class DeploymentIT {
         int brokerPort = PayaraMicro.freePort();
         String token = TestTokens.serviceToken("orders-writer").sign();
         // Configured by environment variables, as the container image is.
-        try (PayaraMicro payara = PayaraMicro.startWithEnvironment("no-broker", Map.of(
+        try (StockGateway stock = StockGateway.startWithEnvironment(containers, deployer, "no-broker", Map.of(
                 "PIPELINE_BROKER_URL", "tcp://localhost:" + brokerPort,
                 "MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestTokens.writePublicKey(DIR.resolve("publicKey.pem")).toUri().toString(),
                 "MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER))) {
-            Gateway gateway = new Gateway(payara);
+            Gateway gateway = stock.gateway();
+            PayaraMicro payara = stock.payara();
 
             Instant sent = Instant.now();
             HttpResponse<String> refused = gateway.post("orders").token(token).json("{\"message\":\"m\"}");

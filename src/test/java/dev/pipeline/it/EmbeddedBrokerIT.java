@@ -7,17 +7,38 @@ import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The local run: no {@code pipeline.broker.url}, so the service starts its own persistent broker,
  * creates the catalogue's topics on it, and serves JMS consumers on its TCP acceptor.
  */
+@ExtendWith(ArquillianExtension.class)
 class EmbeddedBrokerIT {
+
+    @ArquillianResource
+    ContainerController containers;
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Deployment(name = StockGateway.DEPLOYMENT, managed = false, testable = false)
+    @TargetsContainer(StockGateway.CONTAINER)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void embeddedBrokerServesConsumersAndKeepsStoredMessagesAcrossRestarts() throws Exception {
-        Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve("embedded");
+        Path dir = PayaraMicro.instanceDir("embedded");
         String acceptor = "tcp://localhost:" + PayaraMicro.freePort();
         Map<String, String> config = Map.of(
                 "pipeline.broker.embedded-acceptor", acceptor,
@@ -28,20 +49,20 @@ class EmbeddedBrokerIT {
 
         String subscriptionName;
         List<String> ids;
-        try (PayaraMicro payara = PayaraMicro.start("embedded", config)) {
+        try (StockGateway stock = StockGateway.start(containers, deployer, "embedded", config)) {
             TestBroker.Subscription subscription = TestBroker.subscribe(acceptor, "orders");
             subscriptionName = subscription.name();
-            ids = messageIds(new Gateway(payara).post("orders").token(token)
+            ids = messageIds(stock.gateway().post("orders").token(token)
                     .json("[{\"message\":\"first\"},{\"message\":\"second\"}]"));
             assertEquals(ids.get(0), subscription.next().getStringProperty("messageId"));
             subscription.detach();
             assertEquals(200, java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(payara.uri("/health/ready")).build(),
+                    java.net.http.HttpRequest.newBuilder(stock.payara().uri("/health/ready")).build(),
                     java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode(),
                     "every topic of a local run has its -local subscription");
         }
 
-        try (PayaraMicro restarted = PayaraMicro.start("embedded", config);
+        try (StockGateway restarted = StockGateway.start(containers, deployer, "embedded", config);
                 var subscription = TestBroker.resume(acceptor, "orders", subscriptionName)) {
             TextMessage kept = (TextMessage) subscription.next();
             assertEquals(ids.get(1), kept.getStringProperty("messageId"));

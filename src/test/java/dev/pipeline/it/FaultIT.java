@@ -18,36 +18,37 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Broker faults against the Apache Artemis distribution running {@code server-config/broker.xml}
  * as its own process: a 200 is a promise the message is stored, and a broker that cannot take
  * messages gets 503 with Retry-After, fast, until the service heals by itself.
  */
+@ExtendWith(DistributionBroker.class)
+@ExtendWith(ArquillianExtension.class)
 class FaultIT {
 
-    private static final String TOKEN = DistributionBrokerGateway.TOKEN;
-    private static DistributionBrokerGateway environment;
+    private static final String TOKEN = DistributionBroker.TOKEN;
     private static ArtemisProcess broker;
-    private static PayaraMicro payara;
     private static Gateway gateway;
 
-    @BeforeAll
-    static void start() throws Exception {
-        environment = DistributionBrokerGateway.start("faults");
-        broker = environment.broker();
-        payara = environment.payara();
-        gateway = environment.gateway();
+    @Deployment(testable = false)
+    @TargetsContainer(DistributionBroker.INSTANCE)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (environment != null) {
-            environment.close();
-        }
+    @BeforeAll
+    static void connect() {
+        broker = DistributionBroker.broker();
+        gateway = DistributionBroker.gateway();
     }
 
     @Test
@@ -163,7 +164,7 @@ class FaultIT {
     private static void assertLivenessAnswersAtOnce() throws Exception {
         Instant asked = Instant.now();
         HttpResponse<Void> live = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(payara.uri("/health/live")).timeout(Duration.ofSeconds(5)).build(),
+                HttpRequest.newBuilder(gateway.payara().uri("/health/live")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.discarding());
         assertEquals(200, live.statusCode());
         assertTrue(Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(1)) < 0, "liveness answers at once");

@@ -15,14 +15,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What operators read: the OpenAPI document, liveness, and the produce metrics. */
+@ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class OperationsIT {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @Deployment(testable = false)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void openApiDocumentDescribesTheEndpointItsBodiesAndEveryAnswer(Gateway gateway) throws Exception {

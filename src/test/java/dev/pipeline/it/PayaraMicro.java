@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The built WAR on a stock Payara Micro, in a process of its own, configured only through system
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class PayaraMicro implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Pattern READY = Pattern.compile("Payara Micro .* ready in [0-9,.]+ \\(ms\\)");
 
     private final Process process;
     private final long launchedNanos;
@@ -38,44 +40,25 @@ final class PayaraMicro implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts Payara Micro with the WAR deployed; returns once the deployment answers requests. */
-    static PayaraMicro start(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
-        PayaraMicro payara = launch(name, systemProperties);
-        payara.awaitDeployed();
-        return payara;
-    }
-
-    /** Starts Payara Micro configured through environment variables only, as a container is. */
-    static PayaraMicro startWithEnvironment(String name, Map<String, String> environment) throws IOException, InterruptedException {
-        PayaraMicro payara = launch(name, Map.of(), List.of(), environment);
-        payara.awaitDeployed();
-        return payara;
-    }
-
-    /** Starts Payara Micro as shipped: server-config/post-boot-commands.asadmin, system.properties, --nohazelcast. */
+    /** Starts the built WAR on Payara Micro as shipped and returns once the deployment answers requests; for the benchmarks. */
     static PayaraMicro startConfigured(String name, Map<String, String> systemProperties) throws IOException, InterruptedException {
         PayaraMicro payara = launchConfigured(name, systemProperties);
-        payara.awaitDeployed();
+        payara.awaitDeployed("pipeline");
         return payara;
     }
 
-    /** Launches Payara Micro as shipped without waiting, for measuring its start with {@link #awaitReady()}. */
+    /** Launches the built WAR on Payara Micro as shipped without waiting, for measuring its start with {@link #awaitReady()}. */
     static PayaraMicro launchConfigured(String name, Map<String, String> systemProperties) throws IOException {
-        return launch(name, systemProperties,
-                List.of("--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString(),
-                        "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString(),
-                        "--nohazelcast"),
-                Map.of());
+        return launch(name, Path.of(requiredFile("pipeline.war")), List.of(), systemProperties, Map.of(), true);
     }
 
-    /** Starts stock Payara Micro without waiting for the deployment, for tests of failed deployments. */
-    static PayaraMicro launch(String name, Map<String, String> systemProperties) throws IOException {
-        return launch(name, systemProperties, List.of(), Map.of());
-    }
-
-    private static PayaraMicro launch(String name, Map<String, String> systemProperties, List<String> options,
-            Map<String, String> environment) throws IOException {
-        Path dir = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve(name);
+    /**
+     * Launches Payara Micro deploying {@code deployFirst}, then {@code archive}. As shipped: with
+     * server-config/pre-boot-commands.asadmin, system.properties and --nohazelcast; otherwise stock.
+     */
+    static PayaraMicro launch(String name, Path archive, List<String> deployFirst, Map<String, String> systemProperties,
+            Map<String, String> environment, boolean shipped) throws IOException {
+        Path dir = instanceDir(name);
         Path root = dir.resolve("payara-root");
         deleteRecursively(root);
         Files.createDirectories(dir);
@@ -84,10 +67,22 @@ final class PayaraMicro implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", requiredFile("payara.microJar"),
-                "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString(),
-                "--deploy", requiredFile("pipeline.war")));
-        command.addAll(options);
+                "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString()));
+        for (String first : deployFirst) {
+            command.addAll(List.of("--deploy", first));
+        }
+        command.addAll(List.of("--deploy", archive.toString()));
+        if (shipped) {
+            command.addAll(List.of(
+                    "--prebootcommandfile", Path.of("server-config/pre-boot-commands.asadmin").toAbsolutePath().toString(),
+                    "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString(),
+                    "--nohazelcast"));
+        }
         Path log = dir.resolve("payara.log");
+        if (Files.exists(log)) {
+            // An earlier start of the same instance: keep its log, a failure may be in it.
+            Files.move(log, dir.resolve("payara.log." + Files.getLastModifiedTime(log).toMillis()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
@@ -95,6 +90,11 @@ final class PayaraMicro implements AutoCloseable {
         Process process = builder.start();
         ServerProcesses.record(process);
         return new PayaraMicro(process, launchedNanos, log, port);
+    }
+
+    /** The folder of the instance of that name: its log, root directory and deployments. */
+    static Path instanceDir(String name) {
+        return Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve(name);
     }
 
     /**
@@ -106,9 +106,33 @@ final class PayaraMicro implements AutoCloseable {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private void awaitDeployed() throws IOException, InterruptedException {
+    /**
+     * Waits until Payara Micro says it is ready and the listener answers HTTP on the application's
+     * context root; fails at once, with the log, if the application was not deployed. Payara logs
+     * "ready" after a failed deployment too, and once logged "ready" with a listener that never
+     * answered: only both together say the deployment serves.
+     */
+    void awaitDeployed(String contextRoot) throws IOException, InterruptedException {
         HttpClient client = probeClient();
-        await(() -> deployed(client), Duration.ofMillis(250));
+        HttpRequest probe = HttpRequest.newBuilder(uri("/" + contextRoot + "/")).timeout(Duration.ofSeconds(5)).build();
+        await(() -> {
+            String log = log();
+            if (!READY.matcher(log).find()) {
+                return false;
+            }
+            if (!log.contains(contextRoot + " was successfully deployed") || log.contains("Exception while loading the app")) {
+                throw new DeploymentFailed("Payara Micro is ready without " + contextRoot + " deployed; log: " + logTail());
+            }
+            client.send(probe, HttpResponse.BodyHandlers.discarding());
+            return true;
+        }, Duration.ofMillis(250));
+    }
+
+    /** The application did not deploy; the instance still runs, answering 404. */
+    static final class DeploymentFailed extends IllegalStateException {
+        DeploymentFailed(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -177,6 +201,10 @@ final class PayaraMicro implements AutoCloseable {
         close();
         throw new IllegalStateException("Payara Micro with the WAR did not start within " + START_TIMEOUT
                 + "; its threads: " + threads + "; log: " + logTail());
+    }
+
+    int port() {
+        return port;
     }
 
     URI uri(String path) {

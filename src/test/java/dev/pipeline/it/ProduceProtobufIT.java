@@ -10,13 +10,22 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class ProduceProtobufIT {
 
     private static final String WRITER = TestTokens.serviceToken("orders-writer").sign();
+
+    @Deployment(testable = false)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
 
     @Test
     void protobufMessageArrivesAsBytesMessageHoldingTheSerializedMessage(Gateway gateway, TestBroker broker) throws Exception {

@@ -61,7 +61,7 @@ class ThroughputBenchmark {
             long rss = memory.rssKibibytes();
 
             print("machine: %s", BenchOutput.machine());
-            print("Payara Micro as shipped (post-boot commands, system.properties, -Xmx512m), WAR built with -Pbench; Artemis distribution, "
+            print("Payara Micro as shipped (pre-boot commands, system.properties, -Xmx512m), WAR built with -Pbench; Artemis distribution, "
                     + "topic orders with durable subscription orders-audit (drained)");
             print("%d threads (HTTP: %d keep-alive connections), 1 KB messages, %d rounds of %d s per row after %d s warm-up",
                     THREADS, THREADS, rounds, perRow.toSeconds(), warmup.toSeconds());

@@ -13,7 +13,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * What the benchmarks run against and send: one Apache Artemis distribution broker
  * ({@code server-config/broker.xml}) whose topic {@code orders} has the durable subscription
  * {@code orders-audit}, drained meanwhile, and the WAR built with {@code -Pbench} on Payara Micro as
- * shipped (post-boot commands, system.properties, {@code -Xmx512m}). Every row sends 1 KB messages: a 1,024-character
+ * shipped (pre-boot commands, system.properties, {@code -Xmx512m}). Every row sends 1 KB messages: a 1,024-character
  * {@code message}, as JSON, as a protobuf {@code pipeline.v1.Message}, or as that JSON's text in a
  * persistent JMS {@code TextMessage}.
  */

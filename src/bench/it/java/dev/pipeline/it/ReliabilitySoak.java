@@ -15,7 +15,7 @@ class ReliabilitySoak {
         int cycles = Integer.getInteger("soak.cycles", 5);
         int perPhase = Integer.getInteger("soak.acknowledgedPerPhase", 2_000);
         int producers = Integer.getInteger("soak.producers", 8);
-        try (DistributionBrokerGateway environment = DistributionBrokerGateway.start("soak")) {
+        try (DistributionBrokerGateway environment = DistributionBrokerGateway.startConfigured("soak")) {
             long started = System.nanoTime();
             KillCycles.Result result = new KillCycles(environment.broker(), environment.gateway(), "orders",
                     DistributionBrokerGateway.TOKEN).run(cycles, perPhase, producers);
