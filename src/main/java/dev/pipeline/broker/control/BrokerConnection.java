@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -153,6 +154,12 @@ public class BrokerConnection {
         transacted.discard(broken, reason);
     }
 
+    /**
+     * Closes the connections, then the Artemis client's global thread pools: they are static in
+     * the client bundled in this WAR and outlive every connection, so without this each undeploy
+     * from a running server (Payara Server) would leave their threads, and this WAR's class
+     * loader, behind.
+     */
     @PreDestroy
     void stop() {
         confirming.close();
@@ -160,6 +167,7 @@ public class BrokerConnection {
         if (embedded != null) {
             embedded.stop();
         }
+        ActiveMQClient.clearThreadPools();
     }
 
     /**
