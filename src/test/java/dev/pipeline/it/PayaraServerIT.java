@@ -1,0 +1,116 @@
+package dev.pipeline.it;
+
+import static dev.pipeline.it.Responses.messageIds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped WAR dropped into the full Payara Server 6, configured and deployed with the
+ * README's {@code asadmin} commands: it stores a message, an undeploy leaves no thread and no
+ * broker connection of ours behind, and a second deploy stores a message again.
+ *
+ * <p>Not an Arquillian container: {@code arquillian-payara-server-managed} for Payara 6 (3.x) is
+ * not on Maven Central, and 2.x drives Payara 5 ({@code javax}). Driving {@code asadmin} also
+ * tests the exact commands an operator runs.
+ */
+class PayaraServerIT {
+
+    private static final Path DIR = Path.of(System.getProperty("pipeline.testDir", "target/it")).toAbsolutePath().resolve("payara-server");
+    private static final Duration CLEAN_UP_TIMEOUT = Duration.ofSeconds(30);
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * Threads the WAR starts, by the names it gives them: send lanes {@code pipeline-send-<topic>-<n>},
+     * {@code pipeline-batch-}, {@code -respond-} and {@code -deadline-} pools; the Artemis client's
+     * pools and Netty loops are named {@code ... (ActiveMQ-client-...)} and {@code activemq-netty-threads}.
+     * Payara Server itself runs no Artemis (its JMS is OpenMQ).
+     */
+    private static final Predicate<String> OURS = name -> name.startsWith("pipeline-")
+            || name.toLowerCase(Locale.ROOT).contains("activemq");
+
+    @Test
+    void warDeploysStoresMessagesAndUndeploysLeavingNoThreadOrBrokerConnectionBehind() throws Exception {
+        try (TestBroker broker = TestBroker.start(PayaraMicro.freePort(), DIR.resolve("broker-" + System.nanoTime()), List.of("orders"))) {
+            Path catalogue = TestFiles.write(DIR.resolve("topics.json"), """
+                    { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
+                    """);
+            Path publicKey = TestTokens.writePublicKey(DIR.resolve("publicKey.pem"));
+            try (PayaraServer server = PayaraServer.createDomain(DIR, "pipeline-it")) {
+                server.start();
+                Map<String, String> configuration = Map.of(
+                        "pipeline.broker.url", broker.url(),
+                        "pipeline.topics.file", catalogue.toString(),
+                        "mp.jwt.verify.publickey.location", publicKey.toUri().toString(),
+                        "mp.jwt.verify.issuer", TestTokens.ISSUER,
+                        "jakarta.json.provider", "org.eclipse.parsson.JsonProviderImpl");
+                for (Map.Entry<String, String> key : configuration.entrySet()) {
+                    server.createSystemProperty(key.getKey(), key.getValue());
+                }
+                server.restart();
+                Path war = Path.of(System.getProperty("pipeline.war", "target/pipeline.war"));
+
+                server.deploy(war);
+                assertProduceIsStored(server, broker, "first deployment");
+                List<String> ourThreads = server.threadNames().stream().filter(OURS).toList();
+                assertTrue(ourThreads.contains("pipeline-send-orders-1"), () -> "a deployed WAR runs its send lanes: " + ourThreads);
+                assertTrue(ourThreads.stream().anyMatch(name -> name.toLowerCase(Locale.ROOT).contains("activemq")),
+                        () -> "a deployed WAR runs the Artemis client's threads: " + ourThreads);
+                assertTrue(!broker.connections().isEmpty(), "a deployed WAR is connected to the broker");
+
+                server.undeploy("pipeline");
+                assertNothingOfOursLeft(server, broker);
+
+                server.deploy(war);
+                assertProduceIsStored(server, broker, "second deployment");
+            }
+        }
+    }
+
+    private static void assertProduceIsStored(PayaraServer server, TestBroker broker, String deployment) throws Exception {
+        try (TestBroker.Subscription subscription = broker.subscribe("orders")) {
+            HttpResponse<String> response = produce(server.uri("/pipeline/topics/orders/messages"),
+                    TestTokens.serviceToken("orders-writer").sign(), "{\"message\":\"" + deployment + "\"}");
+            String id = messageIds(response).get(0);
+            assertEquals(id, subscription.next().getStringProperty("messageId"), deployment + ": the message reached the subscription");
+        }
+    }
+
+    /**
+     * Polls until no thread of ours runs in the server and no client is connected to the test
+     * broker (the test's own subscriptions are closed by then), or fails naming what is left.
+     */
+    private static void assertNothingOfOursLeft(PayaraServer server, TestBroker broker) throws Exception {
+        Instant deadline = Instant.now().plus(CLEAN_UP_TIMEOUT);
+        List<String> threads = server.threadNames().stream().filter(OURS).toList();
+        List<String> connections = broker.connections();
+        while ((!threads.isEmpty() || !connections.isEmpty()) && Instant.now().isBefore(deadline)) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            threads = server.threadNames().stream().filter(OURS).toList();
+            connections = broker.connections();
+        }
+        assertEquals(List.of(), threads, "threads of ours still running " + CLEAN_UP_TIMEOUT + " after undeploy");
+        assertEquals(List.of(), connections, "broker connections still open " + CLEAN_UP_TIMEOUT + " after undeploy");
+    }
+
+    private static HttpResponse<String> produce(URI uri, String token, String json) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
