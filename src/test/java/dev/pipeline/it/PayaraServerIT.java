@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +46,8 @@ class PayaraServerIT {
      */
     private static final Predicate<String> OURS = name -> name.startsWith("pipeline-")
             || name.toLowerCase(Locale.ROOT).contains("activemq");
+
+    private static final Pattern UNCAUGHT = Pattern.compile("Exception in thread \"([^\"]+)\"");
 
     @Test
     void warDeploysStoresMessagesAndUndeploysLeavingNoThreadOrBrokerConnectionBehind() throws Exception {
@@ -73,8 +78,11 @@ class PayaraServerIT {
                         () -> "a deployed WAR runs the Artemis client's threads: " + ourThreads);
                 assertTrue(!broker.connections().isEmpty(), "a deployed WAR is connected to the broker");
 
+                long logBeforeUndeploy = Files.size(server.serverLog());
                 server.undeploy("pipeline");
                 assertNothingOfOursLeft(server, broker);
+                assertEquals(List.of(), crashedThreadsOfOurs(server.serverLog(), logBeforeUndeploy),
+                        "no thread of ours ends in an exception (such as classes no longer loadable) after undeploy");
 
                 server.deploy(war);
                 assertProduceIsStored(server, broker, "second deployment");
@@ -106,6 +114,12 @@ class PayaraServerIT {
         }
         assertEquals(List.of(), threads, "threads of ours still running " + CLEAN_UP_TIMEOUT + " after undeploy");
         assertEquals(List.of(), connections, "broker connections still open " + CLEAN_UP_TIMEOUT + " after undeploy");
+    }
+
+    private static List<String> crashedThreadsOfOurs(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        String written = new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8);
+        return UNCAUGHT.matcher(written).results().map(match -> match.group(1)).filter(OURS).toList();
     }
 
     private static HttpResponse<String> produce(URI uri, String token, String json) throws IOException, InterruptedException {
