@@ -67,6 +67,9 @@ class PayaraServerIT {
                 for (Map.Entry<String, String> key : configuration.entrySet()) {
                     server.createSystemProperty(key.getKey(), key.getValue());
                 }
+                String options = server.admin("list-jvm-options");
+                configuration.forEach((key, value) -> assertTrue(options.contains("-D" + key + "=" + value + "\n"),
+                        () -> "the escaped option reads back as -D" + key + "=" + value + ": " + options));
                 server.restart();
                 Path war = Path.of(System.getProperty("pipeline.war", "target/pipeline.war"));
 
