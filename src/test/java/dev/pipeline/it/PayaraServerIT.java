@@ -2,6 +2,7 @@ package dev.pipeline.it;
 
 import static dev.pipeline.it.Responses.messageIds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +43,9 @@ class PayaraServerIT {
     /**
      * Threads the WAR starts, by the names it gives them: send lanes {@code pipeline-send-<topic>-<n>},
      * {@code pipeline-batch-}, {@code -respond-} and {@code -deadline-} pools; the Artemis client's
-     * pools and Netty loops are named {@code ... (ActiveMQ-client-...)} and {@code activemq-netty-threads}.
-     * Payara Server itself runs no Artemis (its JMS is OpenMQ).
+     * pools and Netty event loops are {@code Thread-<n> (activemq-client-global)},
+     * {@code (activemq-client-global-scheduled)}, {@code (activemq-client-remoting)}. Payara Server
+     * itself runs no Artemis (its JMS is OpenMQ).
      */
     private static final Predicate<String> OURS = name -> name.startsWith("pipeline-")
             || name.toLowerCase(Locale.ROOT).contains("activemq");
@@ -77,9 +80,10 @@ class PayaraServerIT {
                 assertProduceIsStored(server, broker, "first deployment");
                 List<String> ourThreads = server.threadNames().stream().filter(OURS).toList();
                 assertTrue(ourThreads.contains("pipeline-send-orders-1"), () -> "a deployed WAR runs its send lanes: " + ourThreads);
-                assertTrue(ourThreads.stream().anyMatch(name -> name.toLowerCase(Locale.ROOT).contains("activemq")),
+                assertTrue(ourThreads.contains("pipeline-batch-1"), () -> "a deployed WAR runs its batch pool: " + ourThreads);
+                assertTrue(ourThreads.stream().anyMatch(name -> name.endsWith("(activemq-client-remoting)")),
                         () -> "a deployed WAR runs the Artemis client's threads: " + ourThreads);
-                assertTrue(!broker.connections().isEmpty(), "a deployed WAR is connected to the broker");
+                assertFalse(broker.connections().isEmpty(), "a deployed WAR is connected to the broker");
 
                 long logBeforeUndeploy = Files.size(server.serverLog());
                 server.undeploy("pipeline");
@@ -93,12 +97,18 @@ class PayaraServerIT {
         }
     }
 
+    /** A single message and a batch of two, each answered 200 and found on a new subscription. */
     private static void assertProduceIsStored(PayaraServer server, TestBroker broker, String deployment) throws Exception {
+        URI messages = server.uri("/pipeline/topics/orders/messages");
+        String token = TestTokens.serviceToken("orders-writer").sign();
         try (TestBroker.Subscription subscription = broker.subscribe("orders")) {
-            HttpResponse<String> response = produce(server.uri("/pipeline/topics/orders/messages"),
-                    TestTokens.serviceToken("orders-writer").sign(), "{\"message\":\"" + deployment + "\"}");
-            String id = messageIds(response).get(0);
-            assertEquals(id, subscription.next().getStringProperty("messageId"), deployment + ": the message reached the subscription");
+            List<String> ids = new ArrayList<>(messageIds(produce(messages, token, "{\"message\":\"single\"}")));
+            ids.addAll(messageIds(produce(messages, token, "[{\"message\":\"batch 1\"},{\"message\":\"batch 2\"}]")));
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                received.add(subscription.next().getStringProperty("messageId"));
+            }
+            assertEquals(ids, received, deployment + ": every message reached the subscription");
         }
     }
 
