@@ -68,6 +68,12 @@ final class TestBroker implements AutoCloseable {
         return subscribe(url, topic);
     }
 
+    /** The remote addresses of the clients connected right now, consumers of the test included. */
+    List<String> connections() {
+        return server.getActiveMQServer().getRemotingService().getConnections().stream()
+                .map(connection -> connection.getRemoteAddress()).toList();
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnector;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,6 +34,7 @@ public class BrokerConnection {
 
     private static final Logger LOG = Logger.getLogger(BrokerConnection.class.getName());
     private static final long RECONNECT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long EVENT_LOOP_STOP_NANOS = TimeUnit.SECONDS.toNanos(5);
     /**
      * Client defaults for a request path, so that a broker that is gone or frozen costs a request
      * about 2 s, not the client's default 30 s, and a dead connection is noticed within seconds.
@@ -153,12 +156,37 @@ public class BrokerConnection {
         transacted.discard(broken, reason);
     }
 
+    /**
+     * Closes the connections, then the Artemis client's static thread pools and Netty event loops:
+     * they belong to the client bundled in this WAR and outlive every connection, so without this
+     * an undeploy from a running server (Payara Server) left the pools' threads, and the WAR's
+     * class loader, behind, and the event loops ended 10 s later failing to load classes from the
+     * closed class loader. Waits for the event loops, so that they end while it is still open.
+     */
     @PreDestroy
     void stop() {
         confirming.close();
         transacted.close();
         if (embedded != null) {
             embedded.stop();
+        }
+        ActiveMQClient.clearThreadPools();
+        NettyConnector.clearThreadPools();
+        awaitEventLoopsEnded();
+    }
+
+    private static void awaitEventLoopsEnded() {
+        ClassLoader client = NettyConnector.class.getClassLoader();
+        long deadline = System.nanoTime() + EVENT_LOOP_STOP_NANOS;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().endsWith("(activemq-client-remoting)") && thread.getContextClassLoader() == client) {
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
