@@ -45,6 +45,19 @@ final class PayaraMicro implements AutoCloseable {
         return payara;
     }
 
+    /**
+     * Starts stock Payara Micro with other archives deployed before the WAR, in the given order (a
+     * resource adapter before the applications that use it); returns once the WAR answers requests.
+     */
+    static PayaraMicro startWithArchives(String name, Map<String, String> systemProperties, List<Path> deployFirst)
+            throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>();
+        deployFirst.forEach(archive -> options.addAll(List.of("--deploy", archive.toString())));
+        PayaraMicro payara = launch(name, systemProperties, options, Map.of());
+        payara.awaitDeployed();
+        return payara;
+    }
+
     /** Starts Payara Micro configured through environment variables only, as a container is. */
     static PayaraMicro startWithEnvironment(String name, Map<String, String> environment) throws IOException, InterruptedException {
         PayaraMicro payara = launch(name, Map.of(), List.of(), environment);
@@ -84,9 +97,10 @@ final class PayaraMicro implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", requiredFile("payara.microJar"),
-                "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString(),
-                "--deploy", requiredFile("pipeline.war")));
+                "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString()));
+        // Payara Micro deploys in command-line order: archives among the options go before the WAR.
         command.addAll(options);
+        command.addAll(List.of("--deploy", requiredFile("pipeline.war")));
         Path log = dir.resolve("payara.log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -234,7 +248,7 @@ final class PayaraMicro implements AutoCloseable {
         throw new IOException("no free port between 20000 and 32000");
     }
 
-    private static String requiredFile(String property) {
+    static String requiredFile(String property) {
         String file = System.getProperty(property);
         if (file == null || !Files.exists(Path.of(file))) {
             throw new IllegalStateException("system property " + property + " must name an existing file (run through mvn verify)");
