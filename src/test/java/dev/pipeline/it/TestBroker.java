@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -52,6 +53,18 @@ final class TestBroker implements AutoCloseable {
 
     String url() {
         return url;
+    }
+
+    /** The consumers attached to the queue, 0 if it does not exist (yet). */
+    int consumerCount(String queue) {
+        var found = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return found == null ? 0 : found.getConsumerCount();
+    }
+
+    /** Messages in the queue, those being delivered included; 0 if it does not exist. */
+    long messageCount(String queue) {
+        var found = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return found == null ? 0 : found.getMessageCount();
     }
 
     /** A new durable subscription on the topic: it keeps every message sent from now on. */

@@ -1,0 +1,61 @@
+package dev.pipeline.example.orders.boundary;
+
+import dev.pipeline.example.orders.control.PipelineMessages;
+import dev.pipeline.example.orders.control.ReceivedOrders;
+import dev.pipeline.example.orders.entity.ReceivedOrder;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+
+/**
+ * Reads {@code order.created} messages from the Pipeline topic {@code orders} through the Artemis
+ * resource adapter (the RAR deployed as {@code artemis-ra}), on a durable subscription that keeps
+ * messages while this application is down. The selector runs on the broker, on the string
+ * properties the gateway sets. The broker comes from MicroProfile Config
+ * ({@code orders.broker.host}, {@code orders.broker.port}), which Payara substitutes into the
+ * activation config at deployment.
+ *
+ * <p>onMessage runs in a container transaction: an exception rolls it back and the broker delivers
+ * the message again ({@code JMSXDeliveryCount} + 1) instead of losing it.
+ */
+@MessageDriven(activationConfig = {
+        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-ra"),
+        // The RA applies connectionParameters only together with connectorClassName.
+        @ActivationConfigProperty(propertyName = "connectorClassName",
+                propertyValue = "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory"),
+        @ActivationConfigProperty(propertyName = "connectionParameters",
+                propertyValue = "host=${MPCONFIG=orders.broker.host:localhost};port=${MPCONFIG=orders.broker.port:61616}"),
+        @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic"),
+        @ActivationConfigProperty(propertyName = "destination", propertyValue = "orders"),
+        @ActivationConfigProperty(propertyName = "subscriptionDurability", propertyValue = "Durable"),
+        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb-consumer"),
+        @ActivationConfigProperty(propertyName = "subscriptionName", propertyValue = "order-created"),
+        @ActivationConfigProperty(propertyName = "messageSelector", propertyValue = "messageType = 'order.created'")
+})
+public class OrderCreatedListener implements MessageListener {
+
+    /** A message whose {@code properties} carry this key set to "true" fails on its first delivery, to show redelivery. */
+    static final String FAIL_FIRST_DELIVERY = "example.failFirstDelivery";
+
+    @Inject
+    ReceivedOrders received;
+
+    @Override
+    public void onMessage(Message jms) {
+        try {
+            PipelineMessages.Parsed parsed = PipelineMessages.parse(jms);
+            int deliveryCount = jms.getIntProperty("JMSXDeliveryCount");
+            if (deliveryCount == 1 && "true".equals(parsed.message().getPropertiesOrDefault(FAIL_FIRST_DELIVERY, ""))) {
+                throw new IllegalStateException("failing the first delivery of " + parsed.message().getMessageId() + " on request");
+            }
+            received.add(new ReceivedOrder(parsed.message().getMessageId(), jms.getStringProperty("messageType"),
+                    parsed.kind(), deliveryCount, parsed.message().getMessage()));
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.pipeline.it;
+
+import static dev.pipeline.it.Responses.messageIds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipeline.v1.Message;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * examples/mdb-consumer as an EE estate runs it: the Artemis resource adapter (RAR), the example's
+ * message-driven bean (WAR) and the gateway on one stock Payara Micro, against a real broker. What
+ * the bean processed is read from the example's own endpoint, {@code /mdb-consumer/orders/received}.
+ */
+@ExtendWith(ConsumerExampleIT.OrdersBroker.class)
+@ExtendWith(ArquillianExtension.class)
+class ConsumerExampleIT {
+
+    /** The example's durable subscription: Artemis names it clientId.subscriptionName. */
+    private static final String SUBSCRIPTION_QUEUE = "mdb-consumer.order-created";
+    private static final String INSTANCE = "consumer-example";
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String WRITER = TestTokens.serviceToken("orders-writer").sign();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static TestBroker broker;
+    private static PayaraMicro payara;
+    private static Gateway gateway;
+
+    /**
+     * The broker of the class, started before Arquillian deploys to the {@code consumer-example}
+     * container, whose configuration reads it from the {@code example.*} system properties.
+     */
+    static final class OrdersBroker implements BeforeAllCallback, AfterAllCallback {
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            Path dir = PayaraMicro.instanceDir(INSTANCE);
+            int port = PayaraMicro.freePort();
+            broker = TestBroker.start(port, dir.resolve("broker-" + System.nanoTime()), List.of("orders"));
+            System.setProperty("example.brokerUrl", broker.url());
+            System.setProperty("example.brokerPort", Integer.toString(port));
+            System.setProperty("example.topicsFile", TestFiles.write(dir.resolve("topics.json"), """
+                    { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
+                    """).toString());
+            System.setProperty("example.publicKey", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString());
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    @Deployment(testable = false)
+    @TargetsContainer(INSTANCE)
+    static WebArchive pipeline() {
+        return Deployments.pipeline();
+    }
+
+    @BeforeAll
+    static void awaitTheBeansSubscription() throws Exception {
+        payara = PayaraMicroContainer.running(INSTANCE);
+        gateway = new Gateway(payara);
+        // The resource adapter attaches the bean's sessions in the background: a message produced
+        // before its subscription exists would reach only orders-retained.
+        await("the example's subscription has consumers", () -> broker.consumerCount(SUBSCRIPTION_QUEUE) > 0);
+    }
+
+    @Test
+    void jsonOrderCreatedReachesTheBeanParsed() throws Exception {
+        String id = "json-" + UUID.randomUUID();
+        messageIds(gateway.post("orders").token(WRITER)
+                .json("{\"messageId\":\"" + id + "\",\"messageType\":\"order.created\",\"message\":\"json order\"}"));
+
+        JsonObject received = awaitReceived(id);
+        assertEquals("JSON", received.getString("bodyKind"));
+        assertEquals("order.created", received.getString("messageType"));
+        assertEquals("json order", received.getString("message"));
+        assertEquals(1, received.getInt("deliveryCount"));
+    }
+
+    @Test
+    void protobufOrderCreatedReachesTheBeanParsed() throws Exception {
+        String id = "proto-" + UUID.randomUUID();
+        messageIds(gateway.post("orders").token(WRITER).header("Content-Type", Gateway.PROTOBUF).send(
+                Message.newBuilder().setMessageId(id).setMessageType("order.created").setMessage("protobuf order").build().toByteArray()));
+
+        JsonObject received = awaitReceived(id);
+        assertEquals("PROTOBUF", received.getString("bodyKind"));
+        assertEquals("order.created", received.getString("messageType"));
+        assertEquals("protobuf order", received.getString("message"));
+        assertEquals(1, received.getInt("deliveryCount"));
+    }
+
+    @Test
+    void selectorKeepsOtherMessageTypesOutOfTheSubscription() throws Exception {
+        String cancelled = "cancelled-" + UUID.randomUUID();
+        String created = "created-" + UUID.randomUUID();
+        messageIds(gateway.post("orders").token(WRITER)
+                .json("{\"messageId\":\"" + cancelled + "\",\"messageType\":\"order.cancelled\",\"message\":\"not for this bean\"}"));
+        messageIds(gateway.post("orders").token(WRITER)
+                .json("{\"messageId\":\"" + created + "\",\"messageType\":\"order.created\",\"message\":\"for this bean\"}"));
+
+        awaitReceived(created);
+        // Both were routed when the gateway answered 200: had the cancelled one matched, it would now be
+        // processed or still queued.
+        await("the subscription is drained", () -> broker.messageCount(SUBSCRIPTION_QUEUE) == 0);
+        assertEquals(Optional.empty(), find(cancelled), "order.cancelled must not reach the bean");
+    }
+
+    @Test
+    void failedFirstDeliveryIsRedeliveredNotLost() throws Exception {
+        String id = "fails-once-" + UUID.randomUUID();
+        messageIds(gateway.post("orders").token(WRITER).json("{\"messageId\":\"" + id + "\",\"messageType\":\"order.created\","
+                + "\"message\":\"fails once\",\"properties\":{\"example.failFirstDelivery\":\"true\"}}"));
+
+        JsonObject received = awaitReceived(id);
+        assertEquals(2, received.getInt("deliveryCount"), "processed on the redelivery after the first one failed");
+        assertEquals(1, received().stream().filter(order -> id.equals(order.getString("messageId"))).count(),
+                "processed once");
+    }
+
+    private static JsonObject awaitReceived(String messageId) throws Exception {
+        await(messageId + " processed by the bean", () -> find(messageId).isPresent());
+        return find(messageId).orElseThrow();
+    }
+
+    private static Optional<JsonObject> find(String messageId) {
+        return received().stream().filter(order -> messageId.equals(order.getString("messageId"))).findFirst();
+    }
+
+    private static List<JsonObject> received() {
+        try {
+            HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(payara.uri("/mdb-consumer/orders/received"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response::body);
+            return Json.createReader(new StringReader(response.body())).readArray().getValuesAs(JsonObject.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!condition.getAsBoolean()) {
+            assertTrue(Instant.now().isBefore(deadline), what + " within " + DEADLINE);
+            Thread.sleep(100);
+        }
+    }
+}
