@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# LOCAL RUN ONLY. Mints a bearer token that the service accepts with its built-in local-run key.
+# LOCAL RUN ONLY. Mints a bearer token that a service started by run.sh (which passes the local-run
+# key and issuer) accepts; a service configured with any other key refuses it.
 # Usage: mint-token.sh [groups, comma-separated (default orders-writer)] [imsOrg (default: none,
 # a Service token)] [lifetime in seconds (default 3600)]
 set -euo pipefail

@@ -10,7 +10,13 @@ port="${PORT:-8080}"
 echo "Building target/pipeline.war (tests skipped; run 'mvn verify' for them)..."
 mvn -B -q -DskipTests package
 
-java -Xmx512m -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
+# The WAR trusts no key and serves no topic unless told: pass the local-run ones explicitly.
+local_run="$repo/server-config/local-run"
+java -Xmx512m \
+  -Dmp.jwt.verify.publickey.location="file://$local_run/publicKey.pem" \
+  -Dmp.jwt.verify.issuer=https://pipeline.local/local-run \
+  -Dpipeline.topics.file="$local_run/topics.json" \
+  -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
   --prebootcommandfile server-config/pre-boot-commands.asadmin \
   --systemproperties server-config/system.properties \
   --deploy target/pipeline.war > target/payara-local.log 2>&1 &

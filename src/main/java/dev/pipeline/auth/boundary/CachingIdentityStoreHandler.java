@@ -1,6 +1,7 @@
 package dev.pipeline.auth.boundary;
 
 import dev.pipeline.auth.control.VerifiedTokens;
+import dev.pipeline.configuration.control.RequiredConfiguration;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -34,7 +35,9 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * addition: a bearer token that MP-JWT's identity store found VALID is remembered in
  * {@link VerifiedTokens}, so that the next requests with the very same token skip parsing and the
  * RSA signature check, which profiles showed as the largest part of a request's cost.
- * Rejected tokens are never remembered: each is checked again.
+ * Rejected tokens are never remembered: each is checked again. Without a key and issuer configured
+ * every token is refused here, without asking MP-JWT's store, which would fail with a 500 for want
+ * of an issuer.
  */
 @Alternative
 @Priority(Interceptor.Priority.APPLICATION)
@@ -60,6 +63,9 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry registry;
 
+    @Inject
+    RequiredConfiguration configuration;
+
     private final VerifiedTokens<CredentialValidationResult> verified =
             new VerifiedTokens<>(MAX_TOKENS, MAX_AGE_MILLIS, System::currentTimeMillis);
     private volatile MethodHandle tokenOfCredential;
@@ -68,6 +74,10 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
 
     @Override
     public CredentialValidationResult validate(Credential credential) {
+        if (!configuration.verifiesTokens()) {
+            count("refused");
+            return CredentialValidationResult.INVALID_RESULT;
+        }
         String token = token(credential);
         if (token != null) {
             CredentialValidationResult known = verified.get(token);

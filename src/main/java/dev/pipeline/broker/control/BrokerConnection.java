@@ -112,12 +112,20 @@ public class BrokerConnection {
     @PostConstruct
     void start() {
         String url = brokerUrl.orElseGet(() -> {
+            LOG.warning(embeddedBrokerWarning(dataDirectory, embeddedAcceptor));
             embedded = EmbeddedBroker.start(Path.of(dataDirectory), embeddedAcceptor, catalogue.all());
             return EmbeddedBroker.IN_VM_URL;
         });
         String withDefaults = withClientDefaults(url);
         confirming = new Link(new ActiveMQConnectionFactory(withSetting(withDefaults, CONFIRMING)));
         transacted = new Link(new ActiveMQConnectionFactory(withDefaults));
+    }
+
+    /** The default is fine for a local run but easy to miss in production: say so once. */
+    static String embeddedBrokerWarning(String dataDirectory, String acceptor) {
+        return "pipeline.broker.url is not set: messages are stored by an embedded Artemis broker in this JVM (journal "
+                + Path.of(dataDirectory).toAbsolutePath() + ", JMS consumers on " + acceptor
+                + "); set pipeline.broker.url to use your own broker";
     }
 
     static String withClientDefaults(String url) {

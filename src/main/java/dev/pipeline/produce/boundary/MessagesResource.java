@@ -1,5 +1,6 @@
 package dev.pipeline.produce.boundary;
 
+import dev.pipeline.configuration.control.RequiredConfiguration;
 import dev.pipeline.problem.Problem;
 import dev.pipeline.produce.control.CountingInputStream;
 import dev.pipeline.produce.control.MessagePublisher;
@@ -49,9 +50,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class MessagesResource {
 
     static final String IMS_ORG_CLAIM = "imsOrg";
+    /** Configuration is read at start, so only a restart fixes a missing key: no point retrying soon. */
+    static final int NOT_CONFIGURED_RETRY_AFTER_SECONDS = 30;
 
     /** Created once: each static {@code Json.create...} call looks the JSON-P provider up again on the class path. */
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
+
+    @Inject
+    RequiredConfiguration configuration;
 
     @Inject
     TopicCatalogue catalogue;
@@ -70,6 +76,10 @@ public class MessagesResource {
             @Context ContainerRequestContext context,
             InputStream body) {
         Instant receivedAt = Instant.now();
+        if (!configuration.isComplete()) {
+            throw Problem.unavailable("the service is not configured yet; its operator has been told what is missing",
+                    NOT_CONFIGURED_RETRY_AFTER_SECONDS);
+        }
         Producer producer = producer(security);
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
         CountingInputStream counted = new CountingInputStream(body);

@@ -32,14 +32,14 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The topics producers may send to, read once at deployment from {@code pipeline.topics.file}
- * (or the catalogue shipped for local runs). Any problem in the file fails the deployment with a
- * message naming it, so the service never runs with half a catalogue.
+ * The topics producers may send to, read once at deployment from {@code pipeline.topics.file}.
+ * Any problem in the file fails the deployment with a message naming it, so the service never runs
+ * with half a catalogue. Unset, there are no topics: the WAR ships no catalogue to fall back on
+ * ({@code RequiredConfiguration} reports the missing key).
  */
 @ApplicationScoped
 public class TopicCatalogue {
 
-    static final String LOCAL_RUN_CATALOGUE = "local-run/topics.json";
     private static final Logger LOG = Logger.getLogger(TopicCatalogue.class.getName());
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final Set<String> TOPIC_FIELDS = Set.of("name", "ttl", "producers");
@@ -66,28 +66,20 @@ public class TopicCatalogue {
 
     @PostConstruct
     void load() {
-        String source = catalogueFile.orElse("classpath:" + LOCAL_RUN_CATALOGUE);
-        try (InputStream in = open()) {
+        Optional<String> file = catalogueFile.filter(path -> !path.isBlank());
+        if (file.isEmpty()) {
+            topics = Map.of();
+            return;
+        }
+        String source = file.get();
+        try (InputStream in = Files.newInputStream(Path.of(source))) {
             topics = parse(in, source).topics;
+        } catch (NoSuchFileException e) {
+            throw new InvalidCatalogueException("topic catalogue " + source + " does not exist", e);
         } catch (IOException e) {
             throw new InvalidCatalogueException("topic catalogue " + source + " cannot be read: " + e, e);
         }
         LOG.info(() -> "Topic catalogue " + source + ": " + topics.keySet());
-    }
-
-    private InputStream open() throws IOException {
-        if (catalogueFile.isPresent()) {
-            try {
-                return Files.newInputStream(Path.of(catalogueFile.get()));
-            } catch (NoSuchFileException e) {
-                throw new InvalidCatalogueException("topic catalogue " + catalogueFile.get() + " does not exist", e);
-            }
-        }
-        InputStream shipped = TopicCatalogue.class.getClassLoader().getResourceAsStream(LOCAL_RUN_CATALOGUE);
-        if (shipped == null) {
-            throw new InvalidCatalogueException("pipeline.topics.file is not set and the WAR ships no " + LOCAL_RUN_CATALOGUE);
-        }
-        return shipped;
     }
 
     public Optional<Topic> topic(String name) {

@@ -1,6 +1,7 @@
 package dev.pipeline.broker.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,5 +19,13 @@ class BrokerConnectionTest {
         assertEquals("tcp://broker:61616?callTimeout=500&callFailoverTimeout=2000&connectionTTL=10000"
                         + "&clientFailureCheckPeriod=3000",
                 BrokerConnection.withClientDefaults("tcp://broker:61616?callTimeout=500"));
+    }
+
+    @Test
+    void theEmbeddedBrokerWarningNamesTheKeyAndWhereTheMessagesGo() {
+        String warning = BrokerConnection.embeddedBrokerWarning("/var/lib/pipeline/broker", "tcp://localhost:61616");
+
+        assertTrue(warning.startsWith("pipeline.broker.url is not set: messages are stored by an embedded Artemis broker"), warning);
+        assertTrue(warning.contains("/var/lib/pipeline/broker") && warning.contains("tcp://localhost:61616"), warning);
     }
 }
