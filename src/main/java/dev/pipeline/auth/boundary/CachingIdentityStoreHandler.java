@@ -1,5 +1,6 @@
 package dev.pipeline.auth.boundary;
 
+import dev.pipeline.auth.control.RejectedTokenLog;
 import dev.pipeline.auth.control.VerifiedTokens;
 import dev.pipeline.configuration.control.RequiredConfiguration;
 import jakarta.annotation.Priority;
@@ -66,6 +67,9 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
     @Inject
     RequiredConfiguration configuration;
 
+    @Inject
+    RejectedTokenLog rejections;
+
     private final VerifiedTokens<CredentialValidationResult> verified =
             new VerifiedTokens<>(MAX_TOKENS, MAX_AGE_MILLIS, System::currentTimeMillis);
     private volatile MethodHandle tokenOfCredential;
@@ -76,6 +80,7 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
     public CredentialValidationResult validate(Credential credential) {
         if (!configuration.verifiesTokens()) {
             count("refused");
+            rejections.refused("no key or issuer to verify it with is configured");
             return CredentialValidationResult.INVALID_RESULT;
         }
         String token = token(credential);
@@ -89,6 +94,7 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
         CredentialValidationResult result = validateWithStores(credential);
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
             count("refused");
+            rejections.refused("the identity stores found it " + result.getStatus());
             return result;
         }
         count("verified");
