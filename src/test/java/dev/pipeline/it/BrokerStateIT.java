@@ -14,7 +14,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A catalogue topic the broker cannot store messages for is visible, and never answered 200. */
+/**
+ * A catalogue topic the broker cannot store messages for is visible, and never answered 200, yet
+ * does not take the instance out of the load balancer.
+ */
 @ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class BrokerStateIT {
@@ -34,12 +37,12 @@ class BrokerStateIT {
     }
 
     @Test
-    void readinessIsDownAndNamesTheTopicWithoutSubscription(Gateway gateway) throws Exception {
+    void readinessStaysUpWhileTheBrokerIsReachableAndNamesTheTopicWithoutSubscription(Gateway gateway) throws Exception {
         HttpResponse<String> ready = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(gateway.payara().uri("/health/ready")).build(), BodyHandlers.ofString());
 
-        assertEquals(503, ready.statusCode());
-        assertTrue(ready.body().contains("topicsWithoutSubscription") && ready.body().contains(SharedGateway.UNSUBSCRIBED_TOPIC),
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"topicsWithoutSubscription\":\"" + SharedGateway.UNSUBSCRIBED_TOPIC + "\""),
                 ready.body());
     }
 }
