@@ -15,8 +15,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The keys nothing may default: the key and issuer that verify tokens, and the topic catalogue.
  * The WAR ships none of them, so that a drop-in trusts no key and serves no topic that nobody
- * configured. Without them it still deploys, with readiness DOWN, so that a load balancer keeps
- * it out (a failed deployment on Payara Micro would leave a JVM answering 404 and looking ready).
+ * configured. Without them it still deploys, with readiness DOWN naming what is missing and
+ * produce requests answered 503 or 401: a failed deployment would answer 404 pages, report only
+ * "No Application deployed" (liveness too, so restarts that cannot help), and beside other
+ * applications leave the server's readiness to theirs.
  */
 @ApplicationScoped
 public class RequiredConfiguration {
