@@ -64,6 +64,8 @@ class DeploymentIT {
         // Configured by environment variables, as the container image is.
         try (StockGateway stock = StockGateway.startWithEnvironment(containers, deployer, "no-broker", Map.of(
                 "PIPELINE_BROKER_URL", "tcp://localhost:" + brokerPort,
+                "PIPELINE_TOPICS_FILE", TestFiles.write(DIR.resolve("topics.json"),
+                        "{\"topics\":[{\"name\":\"orders\",\"ttl\":\"PT1H\",\"producers\":[\"orders-writer\"]}]}").toString(),
                 "MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestTokens.writePublicKey(DIR.resolve("publicKey.pem")).toUri().toString(),
                 "MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER))) {
             Gateway gateway = stock.gateway();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The local run: no {@code pipeline.broker.url}, so the service starts its own persistent broker,
- * creates the catalogue's topics on it, and serves JMS consumers on its TCP acceptor.
+ * creates the catalogue's topics on it (the local-run catalogue, as run.sh passes it), and serves JMS
+ * consumers on its TCP acceptor.
  */
 @ExtendWith(ArquillianExtension.class)
 class EmbeddedBrokerIT {
@@ -43,6 +44,7 @@ class EmbeddedBrokerIT {
         Map<String, String> config = Map.of(
                 "pipeline.broker.embedded-acceptor", acceptor,
                 "pipeline.broker.data-dir", dir.resolve("broker-" + System.nanoTime()).toString(),
+                "pipeline.topics.file", Path.of("server-config/local-run/topics.json").toAbsolutePath().toString(),
                 "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString(),
                 "mp.jwt.verify.issuer", TestTokens.ISSUER);
         String token = TestTokens.serviceToken("orders-writer").sign();
