@@ -12,42 +12,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** How the service starts: a bad catalogue stops it; a missing broker makes it answer 503 until the broker comes. */
-@ExtendWith(ArquillianExtension.class)
-class DeploymentIT {
+class DeploymentIT extends StockPayaraTest {
 
     private static final Path DIR = PayaraMicro.instanceDir("deployment");
-
-    @ArquillianResource
-    ContainerController containers;
-
-    @ArquillianResource
-    Deployer deployer;
-
-    @Deployment(name = StockGateway.DEPLOYMENT, managed = false, testable = false)
-    @TargetsContainer(StockGateway.CONTAINER)
-    static WebArchive pipeline() {
-        return Deployments.pipeline();
-    }
 
     @Test
     void badCatalogueFailsTheDeploymentWithAMessageNamingTheProblem() throws Exception {
         Path catalogue = TestFiles.write(DIR.resolve("bad-topics.json"),
                 "{\"topics\":[{\"name\":\"orders\",\"ttl\":\"one hour\",\"producers\":[\"w\"]}]}");
-        try (StockGateway stock = StockGateway.launch(containers, deployer, "bad-catalogue", Map.of("systemProperties",
-                PayaraMicroConfiguration.lines(Map.of(
-                        "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
-                        "pipeline.topics.file", catalogue.toString()))))) {
+        try (StockGateway stock = launchStock("bad-catalogue", Map.of(
+                "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
+                "pipeline.topics.file", catalogue.toString()))) {
             Exception failed = assertThrows(Exception.class, stock::deploy);
             assertTrue(failed.getMessage().contains("without pipeline deployed"), failed.getMessage());
             assertTrue(stock.payara().log().contains("topics[0].ttl 'one hour' is not an ISO-8601 duration"),
@@ -62,7 +40,7 @@ class DeploymentIT {
         int brokerPort = PayaraMicro.freePort();
         String token = TestTokens.serviceToken("orders-writer").sign();
         // Configured by environment variables, as the container image is.
-        try (StockGateway stock = StockGateway.startWithEnvironment(containers, deployer, "no-broker", Map.of(
+        try (StockGateway stock = startStockWithEnvironment("no-broker", Map.of(
                 "PIPELINE_BROKER_URL", "tcp://localhost:" + brokerPort,
                 "PIPELINE_TOPICS_FILE", TestFiles.write(DIR.resolve("topics.json"),
                         "{\"topics\":[{\"name\":\"orders\",\"ttl\":\"PT1H\",\"producers\":[\"orders-writer\"]}]}").toString(),

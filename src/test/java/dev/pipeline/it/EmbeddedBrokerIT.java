@@ -7,35 +7,14 @@ import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The local run: no {@code pipeline.broker.url}, so the service starts its own persistent broker,
  * creates the catalogue's topics on it (the local-run catalogue, as run.sh passes it), and serves JMS
  * consumers on its TCP acceptor.
  */
-@ExtendWith(ArquillianExtension.class)
-class EmbeddedBrokerIT {
-
-    @ArquillianResource
-    ContainerController containers;
-
-    @ArquillianResource
-    Deployer deployer;
-
-    @Deployment(name = StockGateway.DEPLOYMENT, managed = false, testable = false)
-    @TargetsContainer(StockGateway.CONTAINER)
-    static WebArchive pipeline() {
-        return Deployments.pipeline();
-    }
+class EmbeddedBrokerIT extends StockPayaraTest {
 
     @Test
     void embeddedBrokerServesConsumersAndKeepsStoredMessagesAcrossRestarts() throws Exception {
@@ -51,7 +30,7 @@ class EmbeddedBrokerIT {
 
         String subscriptionName;
         List<String> ids;
-        try (StockGateway stock = StockGateway.start(containers, deployer, "embedded", config)) {
+        try (StockGateway stock = startStock("embedded", config)) {
             TestBroker.Subscription subscription = TestBroker.subscribe(acceptor, "orders");
             subscriptionName = subscription.name();
             ids = messageIds(stock.gateway().post("orders").token(token)
@@ -64,7 +43,7 @@ class EmbeddedBrokerIT {
                     "every topic of a local run has its -local subscription");
         }
 
-        try (StockGateway restarted = StockGateway.start(containers, deployer, "embedded", config);
+        try (StockGateway restarted = startStock("embedded", config);
                 var subscription = TestBroker.resume(acceptor, "orders", subscriptionName)) {
             TextMessage kept = (TextMessage) subscription.next();
             assertEquals(ids.get(1), kept.getStringProperty("messageId"));

@@ -12,38 +12,17 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * On a stock Payara Micro, without the project's boot commands (which set the level of Payara's
  * MP-JWT logger), a client with a stale token cannot fill the log: the WAR keeps each rejection
  * to a fraction of a line, where Payara alone logs a 4.7 KB stack trace for each.
  */
-@ExtendWith(ArquillianExtension.class)
-class RejectedTokenLogIT {
+class RejectedTokenLogIT extends StockPayaraTest {
 
     private static final int REQUESTS = 200;
     private static final int MAX_LOG_BYTES_PER_REQUEST = 200;
-
-    @ArquillianResource
-    ContainerController containers;
-
-    @ArquillianResource
-    Deployer deployer;
-
-    @Deployment(name = StockGateway.DEPLOYMENT, managed = false, testable = false)
-    @TargetsContainer(StockGateway.CONTAINER)
-    static WebArchive pipeline() {
-        return Deployments.pipeline();
-    }
 
     @Test
     void twoHundredExpiredTokensAreEachAnswered401AndGrowTheLogByAtMost200BytesEach() throws Exception {
@@ -51,7 +30,7 @@ class RejectedTokenLogIT {
         Path catalogue = TestFiles.write(dir.resolve("topics.json"),
                 "{\"topics\":[{\"name\":\"orders\",\"ttl\":\"PT1H\",\"producers\":[\"orders-writer\"]}]}");
         // No broker: the tokens are refused before any message would reach one.
-        try (StockGateway stock = StockGateway.start(containers, deployer, "rejected-token-log", Map.of(
+        try (StockGateway stock = startStock("rejected-token-log", Map.of(
                 "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
                 "pipeline.topics.file", catalogue.toString(),
                 "mp.jwt.verify.publickey.location", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString(),
