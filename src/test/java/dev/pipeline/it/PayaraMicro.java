@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The built WAR on a stock Payara Micro, in a process of its own, configured only through system
- * properties, exactly as a user runs it.
+ * An archive on Payara Micro in a process of its own, configured only through system properties or
+ * environment variables, exactly as a user runs it. The engine of {@link PayaraMicroContainer}, the
+ * Arquillian container the tests deploy through; the benchmarks, which Arquillian does not drive,
+ * start the shipped gateway with it directly.
  */
 final class PayaraMicro implements AutoCloseable {
 
