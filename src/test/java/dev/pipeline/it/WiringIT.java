@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.pipeline.auth.boundary.CachingIdentityStoreHandler;
 import dev.pipeline.broker.control.BrokerConnection;
-import dev.pipeline.produce.control.MessagePublisher;
 import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.publish.boundary.MessagePublisher;
 import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
 import dev.pipeline.v1.Message;
@@ -67,7 +67,9 @@ class WiringIT {
     void publisherStoresAMessageOnTheBroker() throws Exception {
         Message message = Message.newBuilder().setMessageId("wiring-" + UUID.randomUUID()).setMessage("wired")
                 .setSentTime(System.currentTimeMillis()).build();
-        bean(MessagePublisher.class).publish(bean(TopicCatalogue.class).topic("audit").orElseThrow(), BodyFormat.JSON, List.of(message), null)
+        List<String> stored = bean(MessagePublisher.class)
+                .publish(bean(TopicCatalogue.class).topic("audit").orElseThrow(), BodyFormat.JSON, List.of(message), null)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(message.getMessageId()), stored);
     }
 }

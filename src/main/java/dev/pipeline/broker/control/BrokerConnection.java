@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnector;
@@ -46,15 +45,6 @@ public class BrokerConnection {
             {"connectionTTL", "10000"},
             {"clientFailureCheckPeriod", "3000"},
     };
-    /**
-     * Single messages are sent without blocking and answered from the broker's send confirmation,
-     * which it gives only once the message is stored; a window of 1 byte has it confirm each send
-     * at once rather than a window's worth at a time. Batches use a connection without it: there
-     * the commit answers for the whole transaction, and per-send confirmations would only cost the
-     * broker two more packets a message.
-     */
-    private static final String[] CONFIRMING = {"confirmationWindowSize", "1"};
-
     @Inject
     @ConfigProperty(name = "pipeline.broker.url")
     Optional<String> brokerUrl;
@@ -79,10 +69,8 @@ public class BrokerConnection {
     TopicCatalogue catalogue;
 
     private EmbeddedBroker embedded;
-    /** For single messages: sends confirmed one by one (see {@link #CONFIRMING}). */
-    private Link confirming;
-    /** For batches: transacted sends the broker need not answer one by one; the commit answers for all. */
-    private Link transacted;
+    private ActiveMQConnectionFactory factory;
+    private Link link;
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
         try {
@@ -116,9 +104,10 @@ public class BrokerConnection {
             embedded = EmbeddedBroker.start(Path.of(dataDirectory), embeddedAcceptor, catalogue.all());
             return EmbeddedBroker.IN_VM_URL;
         });
-        String withDefaults = withClientDefaults(url);
-        confirming = new Link(new ActiveMQConnectionFactory(withSetting(withDefaults, CONFIRMING)));
-        transacted = new Link(new ActiveMQConnectionFactory(withDefaults));
+        factory = new ActiveMQConnectionFactory(withClientDefaults(url));
+        link = new Link(() -> user.isPresent()
+                ? factory.createConnection(user.get(), password.orElse(null))
+                : factory.createConnection(), RECONNECT_PAUSE_NANOS);
     }
 
     /** The default is fine for a local run but easy to miss in production: say so once. */
@@ -144,28 +133,22 @@ public class BrokerConnection {
         return url + (url.contains("?") ? '&' : '?') + setting[0] + '=' + setting[1];
     }
 
-    /** The connection for single messages, whose sends the broker confirms one by one once stored. */
+    /** The connection all publishing sessions share, connecting if there is none. */
     public Connection connection() throws JMSException {
-        return confirming.connection();
+        return link.connection();
     }
 
-    /** The connection for transacted batches. */
-    public Connection transactedConnection() throws JMSException {
-        return transacted.connection();
-    }
-
-    /** Whether channels made from this connection may still be used. */
+    /** Whether sessions made from this connection may still be used. */
     public boolean isCurrent(Connection candidate) {
-        return candidate == confirming.connection || candidate == transacted.connection;
+        return link.isCurrent(candidate);
     }
 
     public void discard(Connection broken, String reason) {
-        confirming.discard(broken, reason);
-        transacted.discard(broken, reason);
+        link.discard(broken, reason);
     }
 
     /**
-     * Closes the connections, then the Artemis client's static thread pools and Netty event loops:
+     * Closes the connection, then the Artemis client's static thread pools and Netty event loops:
      * they belong to the client bundled in this WAR and outlive every connection, so without this
      * an undeploy from a running server (Payara Server) left the pools' threads, and the WAR's
      * class loader, behind, and the event loops ended 10 s later failing to load classes from the
@@ -173,8 +156,8 @@ public class BrokerConnection {
      */
     @PreDestroy
     void stop() {
-        confirming.close();
-        transacted.close();
+        link.close();
+        factory.close();
         if (embedded != null) {
             embedded.stop();
         }
@@ -195,78 +178,6 @@ public class BrokerConnection {
                     return;
                 }
             }
-        }
-    }
-
-    /**
-     * One connection to the broker, made when first needed and discarded when it fails. One caller
-     * at a time connects, and after a failed attempt the next waits {@link #RECONNECT_PAUSE_NANOS};
-     * meanwhile callers fail at once, so that an unreachable broker costs a request no more than
-     * one connect timeout.
-     */
-    private final class Link {
-
-        private final ActiveMQConnectionFactory factory;
-        private final ReentrantLock connecting = new ReentrantLock();
-        private volatile Connection connection;
-        private volatile long lastFailedAttempt = System.nanoTime() - RECONNECT_PAUSE_NANOS;
-
-        Link(ActiveMQConnectionFactory factory) {
-            this.factory = factory;
-        }
-
-        Connection connection() throws JMSException {
-            Connection current = connection;
-            if (current != null) {
-                return current;
-            }
-            if (System.nanoTime() - lastFailedAttempt < RECONNECT_PAUSE_NANOS || !connecting.tryLock()) {
-                throw new JMSException("not connected to the broker; reconnecting");
-            }
-            try {
-                if (connection == null) {
-                    Connection created = user.isPresent()
-                            ? factory.createConnection(user.get(), password.orElse(null))
-                            : factory.createConnection();
-                    created.setExceptionListener(failure -> discard(created, failure.getMessage()));
-                    connection = created;
-                    LOG.info("Connected to the broker");
-                }
-                return connection;
-            } catch (JMSException e) {
-                lastFailedAttempt = System.nanoTime();
-                throw e;
-            } finally {
-                connecting.unlock();
-            }
-        }
-
-        void discard(Connection broken, String reason) {
-            synchronized (this) {
-                if (broken != connection) {
-                    return;
-                }
-                connection = null;
-            }
-            LOG.warning("Broker connection dropped: " + reason);
-            closeQuietly(broken);
-        }
-
-        void close() {
-            Connection current = connection;
-            connection = null;
-            if (current != null) {
-                closeQuietly(current);
-            }
-            factory.close();
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (JMSException e) {
-            LOG.fine(() -> "Closing a broken connection failed: " + e);
         }
     }
 }

@@ -3,13 +3,13 @@ package dev.pipeline.produce.boundary;
 import dev.pipeline.configuration.control.RequiredConfiguration;
 import dev.pipeline.problem.Problem;
 import dev.pipeline.produce.control.CountingInputStream;
-import dev.pipeline.produce.control.MessagePublisher;
 import dev.pipeline.produce.control.MessageValidator;
 import dev.pipeline.produce.control.ProducerPolicy;
 import dev.pipeline.produce.control.RequestBodyReader;
 import dev.pipeline.produce.control.TraceContext;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.produce.entity.Producer;
+import dev.pipeline.publish.boundary.MessagePublisher;
 import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
 import dev.pipeline.v1.Message;
@@ -94,9 +94,9 @@ public class MessagesResource {
         context.setProperty(ProduceMetrics.MESSAGES, messages.size());
         CompletableFuture<Response> answer = new CompletableFuture<>();
         publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null))
-                .whenComplete((stored, failure) -> {
+                .whenComplete((ids, failure) -> {
                     if (failure == null) {
-                        answer.complete(Response.ok(messageIds(messages)).build());
+                        answer.complete(Response.ok(messageIds(ids)).build());
                     } else {
                         answer.completeExceptionally(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
                     }
@@ -125,9 +125,9 @@ public class MessagesResource {
         return new Producer(token.getName(), token.getGroups(), imsOrg);
     }
 
-    private static String messageIds(List<Message> messages) {
+    private static String messageIds(List<String> stored) {
         JsonArrayBuilder ids = JSON.createArrayBuilder();
-        messages.forEach(message -> ids.add(message.getMessageId()));
+        stored.forEach(ids::add);
         return JSON.createObjectBuilder().add("messageIds", ids).build().toString();
     }
 }

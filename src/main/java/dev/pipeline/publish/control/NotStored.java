@@ -1,0 +1,47 @@
+package dev.pipeline.publish.control;
+
+import dev.pipeline.problem.UnavailableException;
+import dev.pipeline.topics.entity.Topic;
+
+/** Every reason publishing answers 503, in one place, each with the same Retry-After. */
+public final class NotStored {
+
+    public static final int RETRY_AFTER_SECONDS = 2;
+    private static final String SAFE_TO_RETRY = "; retrying with the same messageIds is safe";
+
+    private NotStored() {
+    }
+
+    static UnavailableException stopping() {
+        return unavailable("the service is stopping");
+    }
+
+    static UnavailableException brokerUnreachable() {
+        return unavailable("the broker is not reachable" + SAFE_TO_RETRY);
+    }
+
+    static UnavailableException failed() {
+        return unavailable("the broker did not store the message(s)" + SAFE_TO_RETRY);
+    }
+
+    static UnavailableException notConfirmedInTime() {
+        return unavailable("the broker did not confirm the message(s) in time" + SAFE_TO_RETRY);
+    }
+
+    static UnavailableException addressFull(Topic topic) {
+        return unavailable("the broker's address for topic '" + topic.name() + "' is full" + SAFE_TO_RETRY);
+    }
+
+    static UnavailableException noSubscription(Topic topic) {
+        return unavailable("topic '" + topic.name() + "' has no subscription on the broker, so messages sent now "
+                + "would be lost; an operator must create one");
+    }
+
+    static UnavailableException tooManyWaiting(String what) {
+        return unavailable("too many " + what + " are waiting for the broker");
+    }
+
+    private static UnavailableException unavailable(String detail) {
+        return new UnavailableException(detail, RETRY_AFTER_SECONDS);
+    }
+}

@@ -1,0 +1,329 @@
+package dev.pipeline.publish.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipeline.problem.UnavailableException;
+import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.topics.entity.Topic;
+import dev.pipeline.v1.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The send path's rules, on real lane threads against {@link FakeBroker}; deadlines fire when the test says. */
+class BrokerPublisherTest {
+
+    private static final Topic ORDERS = new Topic("orders", Duration.ofHours(1), Set.of("orders-writer"));
+
+    private final FakeBroker broker = new FakeBroker();
+    private final ManualDeadlines deadlines = new ManualDeadlines();
+    private final AtomicInteger answers = new AtomicInteger();
+    private final Executor countingResponder = task -> {
+        answers.incrementAndGet();
+        task.run();
+    };
+    private final BrokerPublisher publisher = new BrokerPublisher();
+
+    @BeforeEach
+    void start() {
+        publisher.start(broker, 2, countingResponder, deadlines, BrokerPublisher.DEADLINE_MILLIS);
+    }
+
+    @AfterEach
+    void close() {
+        broker.holdCommits = false;
+        publisher.close();
+    }
+
+    @Test
+    void singleMessageIsAnsweredWithItsIdOnceStored() throws Exception {
+        assertEquals(List.of("a"), single("a").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), broker.stored);
+    }
+
+    @Test
+    void singlesArrivingWhileBothLanesCommitAreStoredTogetherInOneTransaction() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> first = single("a");
+        FakeBroker.Commit firstCommit = broker.nextCommit();
+        CompletableFuture<List<String>> second = single("b");
+        FakeBroker.Commit secondCommit = broker.nextCommit();
+        List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(this::single).toList();
+
+        firstCommit.release();
+        FakeBroker.Commit group = broker.nextCommit();
+        group.release();
+        secondCommit.release();
+
+        assertEquals(List.of("c", "d", "e"), group.ids);
+        assertEquals(List.of("a"), first.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("b"), second.get(10, TimeUnit.SECONDS));
+        for (int i = 0; i < waiting.size(); i++) {
+            assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void duplicateInsideACoalescedGroupDoesNotFailTheOthers() throws Exception {
+        broker.stored.add("d");
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> first = single("a");
+        FakeBroker.Commit firstCommit = broker.nextCommit();
+        CompletableFuture<List<String>> second = single("b");
+        FakeBroker.Commit secondCommit = broker.nextCommit();
+        List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(this::single).toList();
+        firstCommit.release();
+        FakeBroker.Commit group = broker.nextCommit();
+        broker.holdCommits = false;
+        group.release();
+        secondCommit.release();
+
+        assertEquals(List.of("c", "d", "e"), group.ids);
+        for (int i = 0; i < waiting.size(); i++) {
+            assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
+        }
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("a", "b", "c", "d", "e"), broker.stored.stream().sorted().toList(), "each stored once");
+    }
+
+    @Test
+    void batchIsOneTransactionOfItsOwn() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> batch = batch("a", "b", "c");
+        FakeBroker.Commit commit = broker.nextCommit();
+        commit.release();
+
+        assertEquals(List.of("a", "b", "c"), commit.ids);
+        assertEquals(List.of("a", "b", "c"), batch.get(10, TimeUnit.SECONDS));
+        assertTrue(commit.thread.startsWith("pipeline-batch-"), commit.thread);
+    }
+
+    @Test
+    void batchWithAStoredIdStoresOnlyItsNewMessagesInOrder() throws Exception {
+        broker.stored.add("b");
+
+        assertEquals(List.of("a", "b", "c"), batch("a", "b", "c").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("b", "a", "c"), broker.stored);
+    }
+
+    @Test
+    void requestIsAnsweredExactlyOnceWhenTheBrokerCommitsAfterTheDeadline() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> late = single("a");
+        FakeBroker.Commit commit = broker.nextCommit();
+
+        deadlines.fireAll();
+        assertUnavailable(late, "did not confirm the message(s) in time");
+        commit.release();
+        CompletableFuture<List<String>> next = single("b");
+        broker.nextCommit().release();
+        next.get(10, TimeUnit.SECONDS);
+
+        assertEquals(2, answers.get(), "one answer per request");
+        assertTrue(broker.stored.contains("a"), "the late commit still stored");
+    }
+
+    @Test
+    void idsAreReleasedWhenTheSendEndsNotWhenTheDeadlineAnswers() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> late = single("a");
+        FakeBroker.Commit commit = broker.nextCommit();
+        deadlines.fireAll();
+        assertUnavailable(late, "in time");
+
+        CompletableFuture<List<String>> retry = single("a");
+        assertFalse(broker.hasMoreCommits(), "the retry waits for the send still holding its id");
+        commit.release();
+        broker.nextCommit().release();
+
+        assertEquals(List.of("a"), retry.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), broker.stored, "stored once");
+        assertEquals(0, publisher.idsInFlight());
+    }
+
+    @Test
+    void concurrentRequestsWithTheSameIdStoreItOnceAndNeitherBlocksItsCaller() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> first = single("a");
+        FakeBroker.Commit commit = broker.nextCommit();
+
+        CompletableFuture<List<String>> second = single("a");
+        assertFalse(second.isDone());
+        commit.release();
+        broker.nextCommit().release();
+
+        assertEquals(List.of("a"), first.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), second.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), broker.stored);
+    }
+
+    @Test
+    void connectionFailureFailsEveryRequestOfTheTransactionAndTheNextOneConnectsAnew() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> first = single("a");
+        FakeBroker.Commit firstCommit = broker.nextCommit();
+        CompletableFuture<List<String>> second = single("b");
+        FakeBroker.Commit secondCommit = broker.nextCommit();
+        List<CompletableFuture<List<String>>> group = Stream.of("c", "d").map(this::single).toList();
+        firstCommit.release();
+        FakeBroker.Commit groupCommit = broker.nextCommit();
+        broker.failNext(SendFailure.Reason.BROKEN);
+        groupCommit.release();
+
+        for (CompletableFuture<List<String>> answer : group) {
+            assertUnavailable(answer, "did not store");
+        }
+        broker.holdCommits = false;
+        secondCommit.release();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("e"), single("e").get(10, TimeUnit.SECONDS));
+        assertEquals(1, broker.opened.stream().filter(channel -> channel.closedBy != null).count(), "the broken channel is closed");
+        assertEquals(List.of("a", "b", "e"), broker.stored.stream().sorted().toList());
+    }
+
+    @Test
+    void transactionBrokenByAFailoverIsSentAgainWithTheSameIdsAndStoredOnce() throws Exception {
+        broker.failNextAfterStoring(SendFailure.Reason.FAILED_OVER);
+
+        assertEquals(List.of("a", "b"), batch("a", "b").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a", "b"), broker.stored);
+    }
+
+    @Test
+    void failoverThatOutlastsTheResendsIsA503NeverA500() throws Exception {
+        broker.failNext(SendFailure.Reason.FAILED_OVER, SendFailure.Reason.FAILED_OVER, SendFailure.Reason.FAILED_OVER);
+
+        assertUnavailable(single("a"), "did not store");
+        assertEquals(List.of(), broker.stored);
+    }
+
+    @Test
+    void unreachableBrokerIsA503AtOnce() throws Exception {
+        broker.unreachable = true;
+
+        assertUnavailable(single("a"), "not reachable");
+    }
+
+    @Test
+    void fullAddressIsA503AndKeepsTheChannel() throws Exception {
+        single("warm").get(10, TimeUnit.SECONDS);
+        broker.failNext(SendFailure.Reason.ADDRESS_FULL);
+
+        assertUnavailable(single("a"), "is full");
+        assertEquals(List.of(), broker.opened.stream().filter(channel -> channel.closedBy != null).toList());
+    }
+
+    @Test
+    void topicWithoutSubscriptionIsA503() throws Exception {
+        broker.failNext(SendFailure.Reason.NO_SUBSCRIPTION);
+
+        assertUnavailable(single("a"), "no subscription");
+    }
+
+    @Test
+    void closeAnswersWhatIsStillQueuedWith503() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> first = single("a");
+        broker.nextCommit();
+        CompletableFuture<List<String>> second = single("b");
+        broker.nextCommit();
+        CompletableFuture<List<String>> queued = single("c");
+
+        publisher.close();
+
+        assertUnavailable(queued, "stopping");
+        assertUnavailable(first, "");
+        assertUnavailable(second, "");
+        assertUnavailable(single("d"), "stopping");
+    }
+
+    @Test
+    void closeWhileALaneIsStillPreparingAnswersItsQueueAndThrowsNothing() throws Exception {
+        broker.prepareGate = new CountDownLatch(1);
+        CompletableFuture<List<String>> queued = single("a");
+
+        publisher.close();
+
+        assertUnavailable(queued, "stopping");
+    }
+
+    @Test
+    void eachChannelIsClosedByItsOwnLaneAfterItsLastUseAndNoLaneOutlivesClose() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> sending = single("a");
+        FakeBroker.Commit commit = broker.nextCommit();
+
+        publisher.close();
+
+        assertUnavailable(sending, "");
+        assertFalse(broker.opened.isEmpty());
+        for (FakeBroker.FakeChannel channel : broker.opened) {
+            assertTrue(channel.closedBy != null && channel.closedBy.startsWith("pipeline-"), "closed by " + channel.closedBy);
+            assertFalse(channel.closedWhileInUse);
+        }
+        assertTrue(broker.opened.stream().anyMatch(channel -> commit.thread.equals(channel.closedBy)));
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .map(Thread::getName).filter(name -> name.startsWith("pipeline-send-") || name.startsWith("pipeline-batch-")).toList());
+    }
+
+    private CompletableFuture<List<String>> single(String id) {
+        return publisher.publish(ORDERS, BodyFormat.JSON, List.of(message(id)), null).toCompletableFuture();
+    }
+
+    private CompletableFuture<List<String>> batch(String... ids) {
+        return publisher.publish(ORDERS, BodyFormat.JSON, Stream.of(ids).map(BrokerPublisherTest::message).toList(), null)
+                .toCompletableFuture();
+    }
+
+    private static Message message(String id) {
+        return Message.newBuilder().setMessageId(id).setMessage("body of " + id).build();
+    }
+
+    private static void assertUnavailable(CompletableFuture<List<String>> answer, String detail) throws Exception {
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> answer.get(10, TimeUnit.SECONDS));
+        UnavailableException unavailable = assertInstanceOf(UnavailableException.class, failure.getCause());
+        assertTrue(unavailable.getMessage().contains(detail), unavailable.getMessage());
+        assertEquals(NotStored.RETRY_AFTER_SECONDS, unavailable.retryAfterSeconds());
+    }
+
+    /** Deadlines that fire when the test calls {@link #fireAll}. */
+    private static final class ManualDeadlines implements Deadlines {
+        private final List<Runnable> due = new ArrayList<>();
+
+        @Override
+        public synchronized Runnable after(long millis, Runnable task) {
+            due.add(task);
+            return () -> {
+                synchronized (this) {
+                    due.remove(task);
+                }
+            };
+        }
+
+        void fireAll() {
+            List<Runnable> firing;
+            synchronized (this) {
+                firing = List.copyOf(due);
+                due.clear();
+            }
+            firing.forEach(Runnable::run);
+        }
+    }
+}
