@@ -1,6 +1,6 @@
 package dev.pipeline.produce.control;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ public final class BodyLimits {
     public static byte[] readBatch(byte[] start, InputStream body) throws IOException {
         byte[] rest = body.readNBytes(BATCH_BYTES + 1 - start.length);
         if (start.length + rest.length > BATCH_BYTES) {
-            throw Problem.badRequest("batch body exceeds the limit of " + BATCH_BYTES + " bytes");
+            throw new InvalidRequestException("batch body exceeds the limit of " + BATCH_BYTES + " bytes");
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream(start.length + rest.length);
         whole.writeBytes(start);
@@ -44,12 +44,12 @@ public final class BodyLimits {
 
     public static void checkMember(int index, long size) {
         if (size > MESSAGE_BYTES) {
-            throw Problem.badRequest("batch message [" + index + "] is " + size
+            throw new InvalidRequestException("batch message [" + index + "] is " + size
                     + " bytes, over the limit of " + MESSAGE_BYTES + " bytes per message");
         }
     }
 
-    public static Problem singleTooLarge() {
-        return Problem.badRequest("message body exceeds the limit of " + MESSAGE_BYTES + " bytes");
+    public static InvalidRequestException singleTooLarge() {
+        return new InvalidRequestException("message body exceeds the limit of " + MESSAGE_BYTES + " bytes");
     }
 }

@@ -1,6 +1,6 @@
 package dev.pipeline.produce.control;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import dev.pipeline.v1.Message;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -47,7 +47,7 @@ public final class JsonMessages {
             }
         } catch (RuntimeException e) {
             // JSON-P reports most syntax errors as JsonException, but some (nesting too deep) as plain RuntimeException.
-            throw Problem.badRequest("malformed JSON: " + e.getMessage());
+            throw new InvalidRequestException("malformed JSON: " + e.getMessage());
         }
     }
 
@@ -75,7 +75,7 @@ public final class JsonMessages {
 
     public static Message message(JsonValue json, String at) {
         if (!(json instanceof JsonObject object)) {
-            throw Problem.badRequest(describe(at, "a message") + " must be a JSON object");
+            throw new InvalidRequestException(describe(at, "a message") + " must be a JSON object");
         }
         Message.Builder message = Message.newBuilder();
         for (Map.Entry<String, JsonValue> field : object.entrySet()) {
@@ -93,7 +93,7 @@ public final class JsonMessages {
                 case "schemaRef" -> message.setSchemaRef(string(value, name));
                 case "schemaVersion" -> message.setSchemaVersion(string(value, name));
                 case "message" -> message.setMessage(string(value, name));
-                default -> throw Problem.badRequest("unknown field '" + name + "'");
+                default -> throw new InvalidRequestException("unknown field '" + name + "'");
             }
         }
         return message.build();
@@ -145,11 +145,11 @@ public final class JsonMessages {
         try {
             long millis = number.longValueExact();
             if (millis < 0) {
-                throw Problem.badRequest("'" + name + "' must not be negative");
+                throw new InvalidRequestException("'" + name + "' must not be negative");
             }
             return millis;
         } catch (ArithmeticException e) {
-            throw Problem.badRequest("'" + name + "' is out of range for epoch milliseconds");
+            throw new InvalidRequestException("'" + name + "' is out of range for epoch milliseconds");
         }
     }
 
@@ -173,8 +173,8 @@ public final class JsonMessages {
         return list;
     }
 
-    private static Problem wrongType(String name, String expected, JsonValue actual) {
-        return Problem.badRequest("'" + name + "' must be " + expected + ", not "
+    private static InvalidRequestException wrongType(String name, String expected, JsonValue actual) {
+        return new InvalidRequestException("'" + name + "' must be " + expected + ", not "
                 + actual.getValueType().name().toLowerCase());
     }
 

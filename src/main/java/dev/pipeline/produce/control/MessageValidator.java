@@ -1,6 +1,6 @@
 package dev.pipeline.produce.control;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.v1.Message;
 import java.nio.ByteBuffer;
@@ -29,7 +29,7 @@ public final class MessageValidator {
     public static List<Message> validated(ProduceRequest request, Instant receivedAt) {
         List<Message> messages = request.messages();
         if (messages.isEmpty()) {
-            throw Problem.badRequest("batch is empty; send at least one message");
+            throw new InvalidRequestException("batch is empty; send at least one message");
         }
         List<Message> completed = new ArrayList<>(messages.size());
         Set<String> givenIds = new HashSet<>();
@@ -37,7 +37,7 @@ public final class MessageValidator {
             String at = request.batch() ? "[" + i + "]." : "";
             String id = messages.get(i).getMessageId();
             if (!id.isEmpty() && !givenIds.add(id)) {
-                throw Problem.badRequest("'" + at + "messageId' '" + id + "' appears more than once in the batch");
+                throw new InvalidRequestException("'" + at + "messageId' '" + id + "' appears more than once in the batch");
             }
             completed.add(completed(messages.get(i), at, receivedAt));
         }
@@ -46,10 +46,10 @@ public final class MessageValidator {
 
     private static Message completed(Message message, String at, Instant receivedAt) {
         if (message.getMessage().isEmpty()) {
-            throw Problem.badRequest("'" + at + "message' is required and must not be empty");
+            throw new InvalidRequestException("'" + at + "message' is required and must not be empty");
         }
         if (message.getMessageId().length() > MESSAGE_ID_CHARS) {
-            throw Problem.badRequest("'" + at + "messageId' is longer than " + MESSAGE_ID_CHARS + " characters");
+            throw new InvalidRequestException("'" + at + "messageId' is longer than " + MESSAGE_ID_CHARS + " characters");
         }
         if (!message.getMessageId().isEmpty() && message.getSentTime() != 0) {
             return message;

@@ -1,6 +1,7 @@
 package dev.pipeline.produce.control;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
+import dev.pipeline.problem.TopicNotFoundException;
 import dev.pipeline.produce.entity.Producer;
 import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
@@ -20,7 +21,7 @@ public final class ProducerPolicy {
 
     public static Topic topic(TopicCatalogue catalogue, String topicName, Producer producer) {
         return catalogue.producibleTopic(topicName, producer.groups())
-                .orElseThrow(Problem::topicNotFound);
+                .orElseThrow(TopicNotFoundException::new);
     }
 
     public static List<Message> withImsOrg(List<Message> messages, Producer producer, boolean batch) {
@@ -37,7 +38,7 @@ public final class ProducerPolicy {
                 stamped.add(message);
             } else {
                 String at = batch ? "[" + i + "]." : "";
-                throw Problem.badRequest("'" + at + "imsOrg' is '" + message.getImsOrg()
+                throw new InvalidRequestException("'" + at + "imsOrg' is '" + message.getImsOrg()
                         + "' but the gateway token speaks for IMS org '" + tokenOrg + "'");
             }
         }

@@ -1,7 +1,7 @@
 package dev.pipeline.produce.control;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import dev.pipeline.produce.entity.BodyFormat;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.v1.Message;
@@ -39,9 +39,9 @@ public final class RequestBodyReader {
         try (InputStream decoded = decoded(contentEncoding, body)) {
             return kind.format() == BodyFormat.JSON ? json(decoded) : protobuf(decoded, kind.protobufBatch());
         } catch (ZipException | java.io.EOFException e) {
-            throw Problem.badRequest("body is not valid gzip: " + e.getMessage());
+            throw new InvalidRequestException("body is not valid gzip: " + e.getMessage());
         } catch (IOException e) {
-            throw Problem.badRequest("request body could not be read: " + e.getMessage());
+            throw new InvalidRequestException("request body could not be read: " + e.getMessage());
         }
     }
 
@@ -62,10 +62,10 @@ public final class RequestBodyReader {
                 if (proto.equals(BATCH_TYPE)) {
                     return new Kind(BodyFormat.PROTOBUF, true);
                 }
-                throw Problem.badRequest("Content-Type parameter proto='" + proto + "' is neither "
+                throw new InvalidRequestException("Content-Type parameter proto='" + proto + "' is neither "
                         + MESSAGE_TYPE + " nor " + BATCH_TYPE);
             default:
-                throw Problem.badRequest("Content-Type '" + contentType + "' is not supported; use application/json or "
+                throw new InvalidRequestException("Content-Type '" + contentType + "' is not supported; use application/json or "
                         + "application/x-protobuf (with proto=" + BATCH_TYPE + " for a batch)");
         }
     }
@@ -88,7 +88,7 @@ public final class RequestBodyReader {
         if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
             return new GZIPInputStream(body);
         }
-        throw Problem.badRequest("Content-Encoding '" + contentEncoding + "' is not supported; use gzip or none");
+        throw new InvalidRequestException("Content-Encoding '" + contentEncoding + "' is not supported; use gzip or none");
     }
 
     private static ProduceRequest json(InputStream body) throws IOException {
@@ -107,7 +107,7 @@ public final class RequestBodyReader {
             return new ProduceRequest(BodyFormat.JSON, false, List.of(JsonMessages.message(json, "")));
         }
         if (!(json instanceof JsonArray array)) {
-            throw Problem.badRequest("JSON body must be an object (one message) or an array of objects (a batch)");
+            throw new InvalidRequestException("JSON body must be an object (one message) or an array of objects (a batch)");
         }
         List<Message> messages = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
@@ -130,7 +130,7 @@ public final class RequestBodyReader {
             }
             return new ProduceRequest(BodyFormat.PROTOBUF, true, messages);
         } catch (InvalidProtocolBufferException e) {
-            throw Problem.badRequest("body is not a valid protobuf " + (batch ? BATCH_TYPE : MESSAGE_TYPE) + ": " + e.getMessage());
+            throw new InvalidRequestException("body is not a valid protobuf " + (batch ? BATCH_TYPE : MESSAGE_TYPE) + ": " + e.getMessage());
         }
     }
 

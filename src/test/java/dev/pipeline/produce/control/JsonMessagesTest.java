@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import dev.pipeline.v1.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -58,25 +58,24 @@ class JsonMessagesTest {
 
     @Test
     void unknownFieldIsRejectedWith400NamingIt() {
-        Problem problem = rejected("{\"message\":\"a\",\"colour\":\"red\"}");
+        InvalidRequestException problem = rejected("{\"message\":\"a\",\"colour\":\"red\"}");
 
-        assertTrue(problem.detail().contains("colour"), problem.detail());
+        assertTrue(problem.getMessage().contains("colour"), problem.getMessage());
     }
 
     @Test
     void unknownFieldInABatchMemberIsNamedWithItsIndex() {
-        Problem problem = assertThrows(Problem.class,
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class,
                 () -> JsonMessages.message(JsonMessages.read(bytes("{\"message\":\"a\",\"colour\":\"red\"}")), "[3]."));
 
-        assertEquals(400, problem.getResponse().getStatus());
-        assertTrue(problem.detail().contains("[3].colour"), problem.detail());
+        assertTrue(problem.getMessage().contains("[3].colour"), problem.getMessage());
     }
 
     @Test
     void fieldNamesAreCaseSensitive() {
-        Problem problem = rejected("{\"Message\":\"a\"}");
+        InvalidRequestException problem = rejected("{\"Message\":\"a\"}");
 
-        assertTrue(problem.detail().contains("Message"), problem.detail());
+        assertTrue(problem.getMessage().contains("Message"), problem.getMessage());
     }
 
     @ParameterizedTest(name = "{0} is rejected naming {1}")
@@ -101,23 +100,23 @@ class JsonMessagesTest {
             "{\"message\":\"a\",\"locations\":null}                      | locations",
     })
     void wrongTypeIsRejectedWith400NamingTheField(String json, String field) {
-        Problem problem = rejected(json);
+        InvalidRequestException problem = rejected(json);
 
-        assertTrue(problem.detail().contains("'" + field + "'"), problem.detail());
+        assertTrue(problem.getMessage().contains("'" + field + "'"), problem.getMessage());
     }
 
     @Test
     void duplicateTopLevelKeyIsRejectedWith400() {
-        Problem problem = rejected("{\"message\":\"a\",\"message\":\"b\"}");
+        InvalidRequestException problem = rejected("{\"message\":\"a\",\"message\":\"b\"}");
 
-        assertTrue(problem.detail().contains("message"), problem.detail());
+        assertTrue(problem.getMessage().contains("message"), problem.getMessage());
     }
 
     @Test
     void duplicateKeyInsidePropertiesIsRejectedWith400() {
-        Problem problem = rejected("{\"message\":\"a\",\"properties\":{\"k\":\"1\",\"k\":\"2\"}}");
+        InvalidRequestException problem = rejected("{\"message\":\"a\",\"properties\":{\"k\":\"1\",\"k\":\"2\"}}");
 
-        assertTrue(problem.detail().contains("k"), problem.detail());
+        assertTrue(problem.getMessage().contains("k"), problem.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -129,9 +128,9 @@ class JsonMessagesTest {
             "not json",
     })
     void malformedJsonIsRejectedWith400(String json) {
-        Problem problem = rejected(json);
+        InvalidRequestException problem = rejected(json);
 
-        assertTrue(problem.detail().startsWith("malformed JSON"), problem.detail());
+        assertTrue(problem.getMessage().startsWith("malformed JSON"), problem.getMessage());
     }
 
     @Test
@@ -158,10 +157,9 @@ class JsonMessagesTest {
 
     @Test
     void aMessageThatIsNotAnObjectIsRejectedWith400() {
-        Problem problem = assertThrows(Problem.class, () -> JsonMessages.message(JsonMessages.read(bytes("\"a\"")), "[2]."));
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class, () -> JsonMessages.message(JsonMessages.read(bytes("\"a\"")), "[2]."));
 
-        assertEquals(400, problem.getResponse().getStatus());
-        assertTrue(problem.detail().contains("[2]"), problem.detail());
+        assertTrue(problem.getMessage().contains("[2]"), problem.getMessage());
     }
 
     @Test
@@ -184,13 +182,12 @@ class JsonMessagesTest {
         return JsonMessages.message(JsonMessages.read(bytes(json)), "");
     }
 
-    private static Problem rejected(String json) {
+    private static InvalidRequestException rejected(String json) {
         return assertThrows400(() -> parse(json));
     }
 
-    private static Problem assertThrows400(org.junit.jupiter.api.function.Executable parsing) {
-        Problem problem = assertThrows(Problem.class, parsing);
-        assertEquals(400, problem.getResponse().getStatus(), problem.detail());
+    private static InvalidRequestException assertThrows400(org.junit.jupiter.api.function.Executable parsing) {
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class, parsing);
         return problem;
     }
 

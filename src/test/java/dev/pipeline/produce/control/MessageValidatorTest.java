@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import dev.pipeline.produce.entity.BodyFormat;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.v1.Message;
@@ -43,38 +43,38 @@ class MessageValidatorTest {
 
     @Test
     void emptyBatchIsRejectedWith400() {
-        Problem problem = rejected(batch());
+        InvalidRequestException problem = rejected(batch());
 
-        assertTrue(problem.detail().contains("empty"), problem.detail());
+        assertTrue(problem.getMessage().contains("empty"), problem.getMessage());
     }
 
     @Test
     void missingMessageIsRejectedWith400NamingIt() {
-        Problem problem = rejected(single(Message.newBuilder().setMessageId("id-1").build()));
+        InvalidRequestException problem = rejected(single(Message.newBuilder().setMessageId("id-1").build()));
 
-        assertTrue(problem.detail().contains("'message'"), problem.detail());
+        assertTrue(problem.getMessage().contains("'message'"), problem.getMessage());
     }
 
     @Test
     void missingMessageInABatchIsNamedWithItsIndex() {
-        Problem problem = rejected(batch(text("a"), text("b"), Message.newBuilder().setSource("shop").build()));
+        InvalidRequestException problem = rejected(batch(text("a"), text("b"), Message.newBuilder().setSource("shop").build()));
 
-        assertTrue(problem.detail().contains("'[2].message'"), problem.detail());
+        assertTrue(problem.getMessage().contains("'[2].message'"), problem.getMessage());
     }
 
     @Test
     void messageIdRepeatedWithinABatchIsRejectedWith400NamingIt() {
-        Problem problem = rejected(batch(text("a").toBuilder().setMessageId("same").build(), text("b"),
+        InvalidRequestException problem = rejected(batch(text("a").toBuilder().setMessageId("same").build(), text("b"),
                 text("c").toBuilder().setMessageId("same").build()));
 
-        assertTrue(problem.detail().contains("'[2].messageId' 'same'"), problem.detail());
+        assertTrue(problem.getMessage().contains("'[2].messageId' 'same'"), problem.getMessage());
     }
 
     @Test
     void emptyMessageIsRejectedWith400() {
-        Problem problem = rejected(single(text("")));
+        InvalidRequestException problem = rejected(single(text("")));
 
-        assertTrue(problem.detail().contains("'message'"), problem.detail());
+        assertTrue(problem.getMessage().contains("'message'"), problem.getMessage());
     }
 
     @Test
@@ -88,10 +88,10 @@ class MessageValidatorTest {
 
     @Test
     void messageIdOf257CharactersIsRejectedWith400NamingItAndTheLimit() {
-        Problem problem = rejected(batch(text("a"), text("b").toBuilder().setMessageId("i".repeat(257)).build()));
+        InvalidRequestException problem = rejected(batch(text("a"), text("b").toBuilder().setMessageId("i".repeat(257)).build()));
 
-        assertTrue(problem.detail().contains("'[1].messageId'"), problem.detail());
-        assertTrue(problem.detail().contains("256"), problem.detail());
+        assertTrue(problem.getMessage().contains("'[1].messageId'"), problem.getMessage());
+        assertTrue(problem.getMessage().contains("256"), problem.getMessage());
     }
 
     @Test
@@ -148,9 +148,8 @@ class MessageValidatorTest {
         return new ProduceRequest(BodyFormat.PROTOBUF, true, List.of(messages));
     }
 
-    private static Problem rejected(ProduceRequest request) {
-        Problem problem = assertThrows(Problem.class, () -> MessageValidator.validated(request, RECEIVED_AT));
-        assertEquals(400, problem.getResponse().getStatus(), problem.detail());
+    private static InvalidRequestException rejected(ProduceRequest request) {
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class, () -> MessageValidator.validated(request, RECEIVED_AT));
         return problem;
     }
 }

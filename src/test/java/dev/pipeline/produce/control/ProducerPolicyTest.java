@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
+import dev.pipeline.problem.TopicNotFoundException;
 import dev.pipeline.produce.entity.Producer;
 import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
@@ -46,35 +47,27 @@ class ProducerPolicyTest {
 
     @Test
     void producerOfAnotherGroupIsAnsweredWith404() {
-        Problem problem = assertThrows(Problem.class, () -> ProducerPolicy.topic(CATALOGUE, "orders", CLICKS_SERVICE));
-
-        assertEquals(404, problem.getResponse().getStatus());
+        assertThrows(TopicNotFoundException.class, () -> ProducerPolicy.topic(CATALOGUE, "orders", CLICKS_SERVICE));
     }
 
     @Test
     void producerWithoutGroupsIsAnsweredWith404() {
         Producer producer = new Producer("svc", Set.of(), Optional.empty());
 
-        Problem problem = assertThrows(Problem.class, () -> ProducerPolicy.topic(CATALOGUE, "orders", producer));
-
-        assertEquals(404, problem.getResponse().getStatus());
+        assertThrows(TopicNotFoundException.class, () -> ProducerPolicy.topic(CATALOGUE, "orders", producer));
     }
 
     @Test
     void unknownTopicIsAnsweredWith404() {
-        Problem problem = assertThrows(Problem.class, () -> ProducerPolicy.topic(CATALOGUE, "ghost", ORDERS_SERVICE));
-
-        assertEquals(404, problem.getResponse().getStatus());
+        assertThrows(TopicNotFoundException.class, () -> ProducerPolicy.topic(CATALOGUE, "ghost", ORDERS_SERVICE));
     }
 
     @Test
     void forbiddenAndUnknownTopicsGetTheSameAnswer() {
-        Problem forbidden = assertThrows(Problem.class, () -> ProducerPolicy.topic(CATALOGUE, "orders", CLICKS_SERVICE));
-        Problem unknown = assertThrows(Problem.class, () -> ProducerPolicy.topic(CATALOGUE, "ghost", CLICKS_SERVICE));
+        TopicNotFoundException forbidden = assertThrows(TopicNotFoundException.class, () -> ProducerPolicy.topic(CATALOGUE, "orders", CLICKS_SERVICE));
+        TopicNotFoundException unknown = assertThrows(TopicNotFoundException.class, () -> ProducerPolicy.topic(CATALOGUE, "ghost", CLICKS_SERVICE));
 
-        assertEquals(unknown.getResponse().getStatus(), forbidden.getResponse().getStatus());
-        assertEquals(unknown.getResponse().getStringHeaders(), forbidden.getResponse().getStringHeaders());
-        assertEquals(unknown.detail(), forbidden.detail());
+        assertEquals(unknown.getMessage(), forbidden.getMessage());
     }
 
     @Test
@@ -96,22 +89,20 @@ class ProducerPolicyTest {
     void gatewayTokenRejectsAnotherImsOrgWith400() {
         Message message = text("a").toBuilder().setImsOrg("OTHER@AdobeOrg").build();
 
-        Problem problem = assertThrows(Problem.class,
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class,
                 () -> ProducerPolicy.withImsOrg(List.of(message), ACME_GATEWAY, false));
 
-        assertEquals(400, problem.getResponse().getStatus());
-        assertTrue(problem.detail().contains("'imsOrg'"), problem.detail());
-        assertTrue(problem.detail().contains("OTHER@AdobeOrg"), problem.detail());
+        assertTrue(problem.getMessage().contains("'imsOrg'"), problem.getMessage());
+        assertTrue(problem.getMessage().contains("OTHER@AdobeOrg"), problem.getMessage());
     }
 
     @Test
     void anotherImsOrgInABatchIsNamedWithItsIndex() {
         List<Message> messages = List.of(text("a"), text("b").toBuilder().setImsOrg("OTHER@AdobeOrg").build());
 
-        Problem problem = assertThrows(Problem.class, () -> ProducerPolicy.withImsOrg(messages, ACME_GATEWAY, true));
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class, () -> ProducerPolicy.withImsOrg(messages, ACME_GATEWAY, true));
 
-        assertEquals(400, problem.getResponse().getStatus());
-        assertTrue(problem.detail().contains("'[1].imsOrg'"), problem.detail());
+        assertTrue(problem.getMessage().contains("'[1].imsOrg'"), problem.getMessage());
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.CodedOutputStream;
-import dev.pipeline.problem.Problem;
+import dev.pipeline.problem.InvalidRequestException;
 import dev.pipeline.produce.entity.BodyFormat;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.v1.Message;
@@ -92,16 +92,16 @@ class RequestBodyReaderTest {
     @ParameterizedTest(name = "Content-Type \"{0}\"")
     @ValueSource(strings = {"text/plain", "application/octet-stream", "application/xml", "application/json-patch+json"})
     void otherContentTypesAreRejectedWith400(String contentType) {
-        Problem problem = rejected(() -> read(contentType, null, utf8("{\"message\":\"a\"}")));
+        InvalidRequestException problem = rejected(() -> read(contentType, null, utf8("{\"message\":\"a\"}")));
 
-        assertTrue(problem.detail().contains(contentType), problem.detail());
+        assertTrue(problem.getMessage().contains(contentType), problem.getMessage());
     }
 
     @Test
     void unknownProtoParameterIsRejectedWith400() {
-        Problem problem = rejected(() -> read("application/x-protobuf; proto=pipeline.v2.Message", null, HELLO.toByteArray()));
+        InvalidRequestException problem = rejected(() -> read("application/x-protobuf; proto=pipeline.v2.Message", null, HELLO.toByteArray()));
 
-        assertTrue(problem.detail().contains("pipeline.v2.Message"), problem.detail());
+        assertTrue(problem.getMessage().contains("pipeline.v2.Message"), problem.getMessage());
     }
 
     @Test
@@ -111,9 +111,9 @@ class RequestBodyReaderTest {
 
     @Test
     void arrayMemberThatIsNotAnObjectIsRejectedWith400NamingItsIndex() {
-        Problem problem = rejected(() -> read("application/json", null, utf8("[{\"message\":\"a\"},\"b\"]")));
+        InvalidRequestException problem = rejected(() -> read("application/json", null, utf8("[{\"message\":\"a\"},\"b\"]")));
 
-        assertTrue(problem.detail().contains("[1]"), problem.detail());
+        assertTrue(problem.getMessage().contains("[1]"), problem.getMessage());
     }
 
     @Test
@@ -145,16 +145,16 @@ class RequestBodyReaderTest {
     @ParameterizedTest(name = "Content-Encoding \"{0}\"")
     @ValueSource(strings = {"br", "deflate", "compress", "gzip, br"})
     void otherContentEncodingsAreRejectedWith400(String encoding) {
-        Problem problem = rejected(() -> read("application/json", encoding, utf8("{\"message\":\"a\"}")));
+        InvalidRequestException problem = rejected(() -> read("application/json", encoding, utf8("{\"message\":\"a\"}")));
 
-        assertTrue(problem.detail().contains(encoding), problem.detail());
+        assertTrue(problem.getMessage().contains(encoding), problem.getMessage());
     }
 
     @Test
     void bodyThatIsNotGzipIsRejectedWith400() {
-        Problem problem = rejected(() -> read("application/json", "gzip", utf8("{\"message\":\"a\"}")));
+        InvalidRequestException problem = rejected(() -> read("application/json", "gzip", utf8("{\"message\":\"a\"}")));
 
-        assertTrue(problem.detail().contains("gzip"), problem.detail());
+        assertTrue(problem.getMessage().contains("gzip"), problem.getMessage());
     }
 
     @Test
@@ -183,9 +183,9 @@ class RequestBodyReaderTest {
 
     @Test
     void singleJsonMessageOneByteOverOneMegabyteIsRejectedWith400NamingTheLimit() {
-        Problem problem = rejected(() -> read("application/json", null, jsonMessage(MB + 1)));
+        InvalidRequestException problem = rejected(() -> read("application/json", null, jsonMessage(MB + 1)));
 
-        assertTrue(problem.detail().contains("1048576"), problem.detail());
+        assertTrue(problem.getMessage().contains("1048576"), problem.getMessage());
     }
 
     @Test
@@ -203,9 +203,9 @@ class RequestBodyReaderTest {
         byte[] body = jsonBatch(MB - 1, MB - 1);
         assertEquals(TWO_MB + 1, body.length);
 
-        Problem problem = rejected(() -> read("application/json", null, body));
+        InvalidRequestException problem = rejected(() -> read("application/json", null, body));
 
-        assertTrue(problem.detail().contains("2097152"), problem.detail());
+        assertTrue(problem.getMessage().contains("2097152"), problem.getMessage());
     }
 
     @Test
@@ -220,10 +220,10 @@ class RequestBodyReaderTest {
         byte[] body = jsonBatch(20, MB + 1);
         assertTrue(body.length < TWO_MB);
 
-        Problem problem = rejected(() -> read("application/json", null, body));
+        InvalidRequestException problem = rejected(() -> read("application/json", null, body));
 
-        assertTrue(problem.detail().contains("[1]"), problem.detail());
-        assertTrue(problem.detail().contains("1048576"), problem.detail());
+        assertTrue(problem.getMessage().contains("[1]"), problem.getMessage());
+        assertTrue(problem.getMessage().contains("1048576"), problem.getMessage());
     }
 
     @Test
@@ -235,9 +235,9 @@ class RequestBodyReaderTest {
 
     @Test
     void singleProtobufMessageOneByteOverOneMegabyteIsRejectedWith400NamingTheLimit() {
-        Problem problem = rejected(() -> read("application/x-protobuf", null, protobufMessage(MB + 1).toByteArray()));
+        InvalidRequestException problem = rejected(() -> read("application/x-protobuf", null, protobufMessage(MB + 1).toByteArray()));
 
-        assertTrue(problem.detail().contains("1048576"), problem.detail());
+        assertTrue(problem.getMessage().contains("1048576"), problem.getMessage());
     }
 
     @Test
@@ -255,9 +255,9 @@ class RequestBodyReaderTest {
         MessageBatch batch = protobufBatch(MB - 7, MB);
         assertEquals(TWO_MB + 1, batch.getSerializedSize());
 
-        Problem problem = rejected(() -> read(BATCH_CONTENT_TYPE, null, batch.toByteArray()));
+        InvalidRequestException problem = rejected(() -> read(BATCH_CONTENT_TYPE, null, batch.toByteArray()));
 
-        assertTrue(problem.detail().contains("2097152"), problem.detail());
+        assertTrue(problem.getMessage().contains("2097152"), problem.getMessage());
     }
 
     @Test
@@ -265,10 +265,10 @@ class RequestBodyReaderTest {
         MessageBatch batch = protobufBatch(100, MB + 1);
         assertTrue(batch.getSerializedSize() < TWO_MB);
 
-        Problem problem = rejected(() -> read(BATCH_CONTENT_TYPE, null, batch.toByteArray()));
+        InvalidRequestException problem = rejected(() -> read(BATCH_CONTENT_TYPE, null, batch.toByteArray()));
 
-        assertTrue(problem.detail().contains("[1]"), problem.detail());
-        assertTrue(problem.detail().contains("1048576"), problem.detail());
+        assertTrue(problem.getMessage().contains("[1]"), problem.getMessage());
+        assertTrue(problem.getMessage().contains("1048576"), problem.getMessage());
     }
 
     @Test
@@ -295,9 +295,9 @@ class RequestBodyReaderTest {
         byte[] bomb = gzippedFiller(start, filler, 50 * MB);
         CountingInputStream compressed = new CountingInputStream(new ByteArrayInputStream(bomb));
 
-        Problem problem = rejected(() -> RequestBodyReader.read(contentType, "gzip", compressed));
+        InvalidRequestException problem = rejected(() -> RequestBodyReader.read(contentType, "gzip", compressed));
 
-        assertTrue(problem.detail().contains(String.valueOf(limit)), problem.detail());
+        assertTrue(problem.getMessage().contains(String.valueOf(limit)), problem.getMessage());
         long inflated = inflatedLength(Arrays.copyOf(bomb, (int) compressed.count()));
         assertTrue(inflated <= limit + 1 + READ_AHEAD_INFLATED,
                 "read " + compressed.count() + " of " + bomb.length + " compressed bytes, inflating to " + inflated);
@@ -307,9 +307,8 @@ class RequestBodyReaderTest {
         return RequestBodyReader.read(contentType, contentEncoding, new ByteArrayInputStream(body));
     }
 
-    private static Problem rejected(Executable reading) {
-        Problem problem = assertThrows(Problem.class, reading);
-        assertEquals(400, problem.getResponse().getStatus(), problem.detail());
+    private static InvalidRequestException rejected(Executable reading) {
+        InvalidRequestException problem = assertThrows(InvalidRequestException.class, reading);
         return problem;
     }
 
