@@ -4,8 +4,9 @@
 # endpoint) on Payara Micro as shipped (pre-boot commands, system.properties, -Xmx512m); 1 KB messages, 16 threads.
 #
 #   bench/run.sh [seconds per row (15)] [warm-up seconds (180)] [rounds (3)] [fixed-rate seconds (30)]
-#       rows, each measured once per round: native JMS singles and transacted batches of 100, HTTP floor,
-#       gateway JSON singles, protobuf singles, JSON batches of 100; medians, every round, ratios; then
+#       rows, each measured once per round: native JMS singles and transacted batches of 100 (plain text, and
+#       the gateway's own messages: envelope, properties, duplicate id, TTL), HTTP floor, gateway JSON singles,
+#       protobuf singles, JSON batches of 100; medians, every round, ratios; then
 #       latency p50/p99/p99.9 at half the gateway's median JSON-singles rate (open loop); startup to ready,
 #       RSS and heap after GC of Payara.
 #   bench/run.sh memory [minutes (5)]

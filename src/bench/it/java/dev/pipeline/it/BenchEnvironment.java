@@ -21,6 +21,8 @@ final class BenchEnvironment implements AutoCloseable {
 
     static final int BATCH = 100;
     private static final String TOPIC = "orders";
+    /** The TTL of {@code orders} in the catalogue the benchmark's gateway runs with. */
+    private static final Duration TOPIC_TTL = Duration.ofHours(1);
     private static final String PAYLOAD = "x".repeat(1024);
     private static final String JSON_SINGLE = "{\"message\":\"" + PAYLOAD + "\"}";
     private static final String JSON_BATCH = "[" + String.join(",", Collections.nCopies(BATCH, JSON_SINGLE)) + "]";
@@ -54,6 +56,15 @@ final class BenchEnvironment implements AutoCloseable {
 
     Sender.Factory nativeBatches() {
         return thread -> Sender.nativeJms(jms, TOPIC, JSON_SINGLE, BATCH);
+    }
+
+    /** What the gateway sends for {@link #jsonSingles()}, sent by a native producer: the gateway's ideal. */
+    Sender.Factory nativeGatewaySingles() {
+        return thread -> Sender.nativeGatewayMessages(jms, TOPIC, PAYLOAD, TOPIC_TTL, 1);
+    }
+
+    Sender.Factory nativeGatewayBatches() {
+        return thread -> Sender.nativeGatewayMessages(jms, TOPIC, PAYLOAD, TOPIC_TTL, BATCH);
     }
 
     /** The same JSON single to the no-broker endpoint of {@code src/bench/java}. */

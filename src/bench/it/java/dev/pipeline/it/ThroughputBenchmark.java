@@ -26,6 +26,8 @@ class ThroughputBenchmark {
     static final int THREADS = 16;
     private static final String NATIVE_SINGLES = "native JMS singles (blocking durable send)";
     private static final String NATIVE_BATCHES = "native JMS transacted batches of 100";
+    private static final String NATIVE_GATEWAY_SINGLES = "native JMS singles, the gateway's messages (envelope, properties, duplicate id)";
+    private static final String NATIVE_GATEWAY_BATCHES = "native JMS transacted batches of 100, the gateway's messages";
     private static final String FLOOR = "HTTP floor (token check, body read, no broker)";
     private static final String JSON_SINGLES = "gateway JSON singles";
     private static final String PROTOBUF_SINGLES = "gateway protobuf singles";
@@ -66,6 +68,9 @@ class ThroughputBenchmark {
             print("%d threads (HTTP: %d keep-alive connections), 1 KB messages, %d rounds of %d s per row after %d s warm-up",
                     THREADS, THREADS, rounds, perRow.toSeconds(), warmup.toSeconds());
             table.printTable();
+            table.printRatio(JSON_SINGLES, NATIVE_GATEWAY_SINGLES);
+            table.printRatio(PROTOBUF_SINGLES, NATIVE_GATEWAY_SINGLES);
+            table.printRatio(JSON_BATCHES, NATIVE_GATEWAY_BATCHES);
             table.printRatio(JSON_SINGLES, NATIVE_SINGLES);
             table.printRatio(PROTOBUF_SINGLES, NATIVE_SINGLES);
             table.printRatio(JSON_BATCHES, NATIVE_BATCHES);
@@ -90,6 +95,8 @@ class ThroughputBenchmark {
         Map<String, Sender.Factory> rows = new LinkedHashMap<>();
         rows.put(NATIVE_SINGLES, bench.nativeSingles());
         rows.put(NATIVE_BATCHES, bench.nativeBatches());
+        rows.put(NATIVE_GATEWAY_SINGLES, bench.nativeGatewaySingles());
+        rows.put(NATIVE_GATEWAY_BATCHES, bench.nativeGatewayBatches());
         rows.put(FLOOR, bench.floor());
         rows.put(JSON_SINGLES, bench.jsonSingles());
         rows.put(PROTOBUF_SINGLES, bench.protobufSingles());
@@ -111,8 +118,8 @@ class ThroughputBenchmark {
             case 2 -> batches.create(thread);
             default -> floor.create(thread);
         });
-        Sender.Factory nativeSingles = bench.nativeSingles();
-        Sender.Factory nativeBatches = bench.nativeBatches();
+        Sender.Factory nativeSingles = bench.nativeGatewaySingles();
+        Sender.Factory nativeBatches = bench.nativeGatewayBatches();
         ClosedLoad.run(Duration.ofSeconds(5), THREADS,
                 thread -> thread % 2 == 0 ? nativeSingles.create(thread) : nativeBatches.create(thread));
     }

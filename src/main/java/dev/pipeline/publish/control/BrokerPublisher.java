@@ -132,9 +132,13 @@ public class BrokerPublisher implements MessagePublisher {
     }
 
     private SendLanes lanes(Topic topic) {
-        return topicLanes.computeIfAbsent(topic.name(), name -> new SendLanes("messages to " + name,
+        SendLanes lanes = topicLanes.computeIfAbsent(topic.name(), name -> new SendLanes("messages to " + name,
                 LANES_PER_TOPIC * QUEUE_PER_LANE, LANES_PER_TOPIC, n -> "pipeline-send-" + name + "-" + n,
                 queue -> new SendLane(queue, channels, GROUP_LIMIT, GROUP_BYTES, topic)).start());
+        if (stopping) {
+            lanes.close();
+        }
+        return lanes;
     }
 
     private static ThreadFactory named(String prefix) {
