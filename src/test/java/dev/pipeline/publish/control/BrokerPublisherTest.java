@@ -238,6 +238,20 @@ class BrokerPublisherTest {
     }
 
     @Test
+    void topicWhoseQueueIsFullRefusesTheNextRequestAtOnceWith503() throws Exception {
+        broker.holdCommits = true;
+        single("a");
+        broker.nextCommit();
+        single("b");
+        broker.nextCommit();
+        for (int i = 0; i < BrokerPublisher.LANES_PER_TOPIC * BrokerPublisher.QUEUE_PER_LANE; i++) {
+            single("queued-" + i);
+        }
+
+        assertUnavailable(single("one-too-many"), "too many messages to orders are waiting");
+    }
+
+    @Test
     void closeAnswersWhatIsStillQueuedWith503() throws Exception {
         broker.holdCommits = true;
         CompletableFuture<List<String>> first = single("a");
