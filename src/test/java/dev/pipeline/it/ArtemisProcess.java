@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A broker from the Apache Artemis distribution, created with {@code artemis create}, configured
@@ -21,20 +23,51 @@ final class ArtemisProcess implements AutoCloseable {
     static final String PASSWORD = "gateway-secret";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
+    /** Logged when a broker is active: it serves clients. */
+    static final String ACTIVE = "AMQ221007";
+    /** Logged by a replicating backup once it holds a full copy of the active broker's journal. */
+    static final String SYNCHRONISED = "AMQ221024";
+
     private final Path instance;
     private final int port;
+    private final Map<String, String> environment;
     private Process process;
+    private Path log;
     private int starts;
 
-    private ArtemisProcess(Path instance, int port) {
+    private ArtemisProcess(Path instance, int port, Map<String, String> environment) {
         this.instance = instance;
         this.port = port;
+        this.environment = environment;
     }
 
     /** Creates an instance; {@code extraAddressSettings} is XML added before the catch-all address setting. */
     static ArtemisProcess create(Path dir, String extraAddressSettings) throws Exception {
-        Files.createDirectories(dir);
         int port = PayaraMicro.freePort();
+        Path instance = createInstance(dir);
+        String brokerXml = Files.readString(Path.of(System.getProperty("pipeline.brokerXml")))
+                .replace("tcp://0.0.0.0:61616", "tcp://localhost:" + port)
+                .replace("<address-setting match=\"#\">", extraAddressSettings + "<address-setting match=\"#\">");
+        Files.writeString(instance.resolve("etc/broker.xml"), brokerXml);
+        return new ArtemisProcess(instance, port, Map.of());
+    }
+
+    /**
+     * One broker of a replicated pair on this host: {@code server-config/broker-<role>.xml} as
+     * shipped, told where it and its partner listen through the {@code PAIR_*} environment
+     * variables that file reads.
+     */
+    static ArtemisProcess createPairMember(Path dir, String role, int port, int peerPort) throws Exception {
+        Path instance = createInstance(dir);
+        Path shipped = Path.of(System.getProperty("pipeline.brokerXml")).resolveSibling("broker-" + role + ".xml");
+        Files.copy(shipped, instance.resolve("etc/broker.xml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return new ArtemisProcess(instance, port, Map.of("PAIR_SELF_HOST", "localhost", "PAIR_PEER_HOST", "localhost",
+                "PAIR_SELF_PORT", Integer.toString(port), "PAIR_PEER_PORT", Integer.toString(peerPort),
+                "PAIR_CLUSTER_PASSWORD", "pair-secret"));
+    }
+
+    private static Path createInstance(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         Path instance = dir.resolve("instance-" + System.nanoTime());
         Path artemis = Path.of(System.getProperty("artemis.home"), "bin", "artemis");
         Process create = new ProcessBuilder(artemis.toString(), "create", "--user", USER, "--password", PASSWORD,
@@ -43,11 +76,7 @@ final class ArtemisProcess implements AutoCloseable {
         if (!create.waitFor(2, TimeUnit.MINUTES) || create.exitValue() != 0) {
             throw new IllegalStateException("artemis create failed: " + Files.readString(dir.resolve("create.log")));
         }
-        String brokerXml = Files.readString(Path.of(System.getProperty("pipeline.brokerXml")))
-                .replace("tcp://0.0.0.0:61616", "tcp://localhost:" + port)
-                .replace("<address-setting match=\"#\">", extraAddressSettings + "<address-setting match=\"#\">");
-        Files.writeString(instance.resolve("etc/broker.xml"), brokerXml);
-        return new ArtemisProcess(instance, port);
+        return instance;
     }
 
     String url() {
@@ -59,18 +88,55 @@ final class ArtemisProcess implements AutoCloseable {
         return url() + "?user=" + USER + "&password=" + PASSWORD;
     }
 
+    /** Starts the broker and returns once it is active and accepts connections. */
     void start() throws IOException, InterruptedException {
-        Path log = instance.resolve("run-" + (++starts) + ".log");
-        process = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        launch();
+        awaitLogged(ACTIVE, 1);
+        await(this::accepting, "accepting connections");
+    }
+
+    /** Starts the backup of a pair and returns once it is synchronised with the active broker. */
+    void startBackup() throws IOException, InterruptedException {
+        launch();
+        awaitLogged(SYNCHRONISED, 1);
+    }
+
+    private void launch() throws IOException {
+        log = instance.resolve("run-" + (++starts) + ".log");
+        ProcessBuilder builder = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         ServerProcesses.record(process);
+    }
+
+    /** Waits until this run's log has the message code {@code times} times, failing if the broker exits. */
+    void awaitLogged(String code, int times) throws IOException, InterruptedException {
+        await(() -> logged(code) >= times, code + " logged " + times + " time(s)");
+    }
+
+    /** How often this run of the broker has logged the message code. */
+    int logged(String code) throws IOException {
+        return (int) Pattern.compile(code + ":").matcher(Files.readString(log)).results().count();
+    }
+
+    private interface Condition {
+        boolean holds() throws IOException;
+    }
+
+    private void await(Condition condition, String what) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!(Files.readString(log).contains("AMQ221007") && accepting())) {
+        while (!condition.holds()) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("Artemis did not start: " + Files.readString(log));
+                throw new IllegalStateException("Artemis " + instance.getFileName() + ": not " + what + " within "
+                        + START_TIMEOUT + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + ": " + Files.readString(log));
             }
             process.waitFor(100, TimeUnit.MILLISECONDS);
         }
+    }
+
+    int port() {
+        return port;
     }
 
     private boolean accepting() {

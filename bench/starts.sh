@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Start-up determinism: ParallelStartIT with more instances and rounds. Each round starts INSTANCES
+# gateways (Payara Micro as shipped: pre-boot commands, system.properties) side by side while SPINNERS
+# threads keep the CPU busy, and counts those that serve (deployed, and the HTTP listener answers).
+# Prints the count, the seconds each took, how many "Network Listener ... started" lines each logged
+# and how many logged "GrizzlyProxy is NULL"; a start that never serves leaves a thread dump beside
+# its log under target/it/parallel-start-<round>-<n>/.
+# Usage: bench/starts.sh [ROUNDS (default 5)] [INSTANCES (default 4)] [SPINNERS (default 2)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-5}"
+instances="${2:-4}"
+spinners="${3:-2}"
+mkdir -p target
+source bench/servers.sh
+mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ParallelStartIT \
+  -DargLine="-Dstarts.rounds=$rounds -Dstarts.instances=$instances -Dstarts.spinners=$spinners -Dpipeline.pidFile=$pids" \
+  | tee target/starts.log | grep -E '^STARTS|Tests run:|BUILD'

@@ -1,0 +1,237 @@
+package dev.pipeline.it;
+
+import jakarta.jms.Message;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Producers behind a round-robin "load balancer" of gateways on a replicated pair, sending singles
+ * and batches of ten, each retried on 503 with the same messageIds on the next gateway until it is
+ * answered 200, while the primary is killed with -9 (the backup takes over) and restarted (it
+ * synchronises and takes over again). Then a durable subscription made before the load is read back
+ * through the pair's HA URL. Used by {@link FailoverIT} (one cycle) and by {@code bench/failover.sh}.
+ */
+final class FailoverCycles {
+
+    static final int BATCH_SIZE = 10;
+    /** The longest a gateway may take to answer, failover included: the contract's "never a hang". */
+    private static final Duration NEVER_A_HANG = Duration.ofSeconds(5);
+    /** How long one request is retried before the run counts it as never stored. */
+    private static final Duration RETRY_HORIZON = Duration.ofMinutes(2);
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(3);
+
+    /** What a run saw: counts, what was read back, and the longest times without any 200. */
+    record Result(int requests, int acknowledged, int refused, List<String> unexpected, int acknowledgedMessages,
+            int lost, int duplicated, int partialBatches, List<Duration> failoverGaps, List<Duration> failbackGaps,
+            List<Duration> backupActiveAfterKill, List<Duration> failbackAfterRestart) {
+
+        @Override
+        public String toString() {
+            return ("requests=%d 200=%d 503=%d other=%d acknowledgedMessages=%d lost=%d duplicated=%d partialBatches=%d"
+                    + " longestWithout200AtFailover=%s longestWithout200AtFailback=%s backupActiveAfterKill=%s"
+                    + " primaryActiveAgainAfterRestart=%s (seconds)")
+                    .formatted(requests, acknowledged, refused, unexpected.size(), acknowledgedMessages, lost, duplicated,
+                            partialBatches, seconds(failoverGaps), seconds(failbackGaps), seconds(backupActiveAfterKill),
+                            seconds(failbackAfterRestart));
+        }
+
+        private static List<String> seconds(List<Duration> durations) {
+            return durations.stream().map(d -> "%.1f".formatted(d.toMillis() / 1000.0)).toList();
+        }
+    }
+
+    private final ArtemisProcess primary;
+    private final ArtemisProcess backup;
+    private final List<Gateway> gateways;
+    private final String token;
+    private final AtomicInteger nextGateway = new AtomicInteger();
+    private final Map<String, List<String>> acknowledgedRequests = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> sentRequests = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    FailoverCycles(ArtemisProcess primary, ArtemisProcess backup, List<Gateway> gateways, String token) {
+        this.primary = primary;
+        this.backup = backup;
+        this.gateways = gateways;
+        this.token = token;
+    }
+
+    /**
+     * Each cycle: {@code acknowledgedPerPhase} more 200s, kill -9 the primary, as many 200s on the
+     * backup, restart the primary and wait for it to be active again and the backup synchronised
+     * again, as many 200s more.
+     */
+    Result run(int cycles, int acknowledgedPerPhase, int producers) throws Exception {
+        TestBroker.Subscription subscription = TestBroker.subscribe(ReplicatedPair.clientUrl(), "orders");
+        String subscriptionName = subscription.name();
+        subscription.detach();
+
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        List<Future<?>> loops = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            boolean batches = p % 2 == 1;
+            loops.add(pool.submit(() -> produce(batches)));
+        }
+        List<Duration> failoverGaps = new ArrayList<>();
+        List<Duration> failbackGaps = new ArrayList<>();
+        List<Duration> backupActive = new ArrayList<>();
+        List<Duration> failback = new ArrayList<>();
+        try {
+            awaitAcknowledged(acknowledgedPerPhase, "200s before the first kill");
+            for (int cycle = 0; cycle < cycles; cycle++) {
+                long killed = System.nanoTime();
+                primary.kill();
+                backup.awaitLogged(ArtemisProcess.ACTIVE, cycle + 1);
+                backupActive.add(Duration.ofNanos(System.nanoTime() - killed));
+                awaitAcknowledged(acknowledgedPerPhase, "200s after the failover to the backup");
+                failoverGaps.add(longestWithout200(killed, System.nanoTime()));
+
+                long restarted = System.nanoTime();
+                primary.start();
+                failback.add(Duration.ofNanos(System.nanoTime() - restarted));
+                backup.awaitLogged(ArtemisProcess.SYNCHRONISED, cycle + 2);
+                awaitAcknowledged(acknowledgedPerPhase, "200s after the failback to the primary");
+                failbackGaps.add(longestWithout200(restarted, System.nanoTime()));
+            }
+        } finally {
+            running.set(false);
+            for (Future<?> loop : loops) {
+                loop.get(RETRY_HORIZON.toMinutes() + 1, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+        }
+        return count(subscriptionName, failoverGaps, failbackGaps, backupActive, failback);
+    }
+
+    /** Sends new requests while running; each one until it is answered 200, with the same ids. */
+    private Void produce(boolean batches) throws Exception {
+        while (running.get()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < (batches ? BATCH_SIZE : 1); i++) {
+                ids.add("failover-" + UUID.randomUUID());
+            }
+            sentRequests.put(ids.get(0), ids);
+            String body = ids.stream().map(id -> "{\"message\":\"m\",\"messageId\":\"" + id + "\"}")
+                    .reduce((a, b) -> a + "," + b).map(all -> batches ? "[" + all + "]" : all).orElseThrow();
+            Instant giveUp = Instant.now().plus(RETRY_HORIZON);
+            while (!send(body, ids)) {
+                if (Instant.now().isAfter(giveUp)) {
+                    unexpected.add("no 200 within " + RETRY_HORIZON + " for " + ids.get(0));
+                    break;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        return null;
+    }
+
+    /** One try on the next gateway; true once answered 200. */
+    private boolean send(String body, List<String> ids) {
+        Gateway gateway = gateways.get(Math.floorMod(nextGateway.getAndIncrement(), gateways.size()));
+        long sent = System.nanoTime();
+        HttpResponse<String> response;
+        try {
+            response = gateway.post("orders").token(token).json(body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            requests.incrementAndGet();
+            unexpected.add("no answer from " + gateway.payara().uri("") + ": " + e);
+            return false;
+        }
+        requests.incrementAndGet();
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+        if (took.compareTo(NEVER_A_HANG) > 0) {
+            unexpected.add(response.statusCode() + " after " + took);
+        }
+        if (response.statusCode() == 200) {
+            acknowledgedAt.add(System.nanoTime());
+            if (!ids.equals(Responses.messageIds(response))) {
+                unexpected.add("200 with other ids: " + response.body());
+            }
+            acknowledgedRequests.put(ids.get(0), ids);
+            return true;
+        }
+        if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()) {
+            refused.incrementAndGet();
+        } else {
+            unexpected.add(response.statusCode() + " " + response.body());
+        }
+        return false;
+    }
+
+    /** The longest stretch between {@code from} (an event) and {@code to} without a 200 answer. */
+    private Duration longestWithout200(long from, long to) {
+        List<Long> times = new ArrayList<>(acknowledgedAt.stream().filter(t -> t >= from && t <= to).sorted().toList());
+        times.add(0, from);
+        long longest = 0;
+        for (int i = 1; i < times.size(); i++) {
+            longest = Math.max(longest, times.get(i) - times.get(i - 1));
+        }
+        return Duration.ofNanos(longest);
+    }
+
+    private void awaitAcknowledged(int more, String what) throws InterruptedException {
+        int atLeast = acknowledgedRequests.size() + more;
+        Instant deadline = Instant.now().plus(PHASE_TIMEOUT);
+        while (acknowledgedRequests.size() < atLeast) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(what + ": " + acknowledgedRequests.size() + " of " + atLeast + " within "
+                        + PHASE_TIMEOUT + "; unexpected so far: " + unexpected);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private Result count(String subscriptionName, List<Duration> failoverGaps, List<Duration> failbackGaps,
+            List<Duration> backupActive, List<Duration> failback) throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        HttpResponse<String> end = gateways.get(0).post("orders").token(token)
+                .json("{\"message\":\"end\",\"messageId\":\"" + marker + "\"}");
+        if (end.statusCode() != 200) {
+            throw new AssertionError("the closing marker was not accepted: " + end.statusCode() + " " + end.body());
+        }
+        Map<String, Integer> consumed = new HashMap<>();
+        try (var resumed = TestBroker.resume(ReplicatedPair.clientUrl(), "orders", subscriptionName)) {
+            for (Message message : resumed.untilMarker(marker)) {
+                consumed.merge(message.getStringProperty("messageId"), 1, Integer::sum);
+            }
+        }
+        int lost = 0;
+        int acknowledgedMessages = 0;
+        for (List<String> ids : acknowledgedRequests.values()) {
+            acknowledgedMessages += ids.size();
+            lost += (int) ids.stream().filter(id -> !consumed.containsKey(id)).count();
+        }
+        int duplicated = (int) consumed.values().stream().filter(n -> n > 1).count();
+        int partial = 0;
+        for (List<String> ids : sentRequests.values()) {
+            long stored = ids.stream().filter(consumed::containsKey).count();
+            if (stored != 0 && stored != ids.size()) {
+                partial++;
+            }
+        }
+        return new Result(requests.get(), acknowledgedRequests.size(), refused.get(), List.copyOf(unexpected),
+                acknowledgedMessages, lost, duplicated, partial, failoverGaps, failbackGaps, backupActive, failback);
+    }
+}
