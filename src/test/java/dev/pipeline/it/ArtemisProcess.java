@@ -115,6 +115,20 @@ final class ArtemisProcess implements AutoCloseable {
         await(() -> logged(code) >= times, code + " logged " + times + " time(s)");
     }
 
+    /**
+     * Waits until this run's log has the message code {@code times} times; false, with nothing
+     * logged, if the broker exited first.
+     */
+    boolean awaitLoggedUnlessExited(String code, int times) throws IOException, InterruptedException {
+        await(() -> logged(code) >= times || !process.isAlive(), code + " logged " + times + " time(s) or an exit");
+        return logged(code) >= times;
+    }
+
+    /** The exit code of the broker's last run, which must have ended. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     /** How often this run of the broker has logged the message code. */
     int logged(String code) throws IOException {
         return (int) Pattern.compile(code + ":").matcher(Files.readString(log)).results().count();
