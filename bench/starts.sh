@@ -5,14 +5,17 @@
 # Prints the count, the seconds each took, how many "Network Listener ... started" lines each logged
 # and how many logged "GrizzlyProxy is NULL"; a start that never serves leaves a thread dump beside
 # its log under target/it/parallel-start-<round>-<n>/.
-# Usage: bench/starts.sh [ROUNDS (default 5)] [INSTANCES (default 4)] [SPINNERS (default 2)]
+# Usage: bench/starts.sh [ROUNDS (default 5)] [INSTANCES (default 4)] [SPINNERS (default 2)] [pre|post]
+# The last argument gives server-config/pre-boot-commands.asadmin as --prebootcommandfile (pre, as
+# shipped) or as --postbootcommandfile (post, as shipped before), to compare the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
 instances="${2:-4}"
 spinners="${3:-2}"
+boot="${4:-pre}"
 mkdir -p target
 source bench/servers.sh
 mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ParallelStartIT \
-  -DargLine="-Dstarts.rounds=$rounds -Dstarts.instances=$instances -Dstarts.spinners=$spinners -Dpipeline.pidFile=$pids" \
-  | tee target/starts.log | grep -E '^STARTS|Tests run:|BUILD'
+  -DargLine="-Dstarts.rounds=$rounds -Dstarts.instances=$instances -Dstarts.spinners=$spinners -Dpipeline.bootCommands=$boot -Dpipeline.pidFile=$pids" \
+  | tee "target/starts-$boot.log" | grep -E '^STARTS|Tests run:|BUILD'

@@ -76,7 +76,9 @@ final class PayaraMicro implements AutoCloseable {
         command.addAll(List.of("--deploy", archive.toString()));
         if (shipped) {
             command.addAll(List.of(
-                    "--prebootcommandfile", Path.of("server-config/pre-boot-commands.asadmin").toAbsolutePath().toString(),
+                    // -Dpipeline.bootCommands=post: the same file post-boot, as shipped before, for bench/starts.sh to compare
+                    "post".equals(System.getProperty("pipeline.bootCommands")) ? "--postbootcommandfile" : "--prebootcommandfile",
+                    Path.of("server-config/pre-boot-commands.asadmin").toAbsolutePath().toString(),
                     "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString(),
                     "--nohazelcast"));
         }
