@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,7 +61,7 @@ final class ArtemisProcess implements AutoCloseable {
     static ArtemisProcess createPairMember(Path dir, String role, int port, int peerPort) throws Exception {
         Path instance = createInstance(dir);
         Path shipped = Path.of(System.getProperty("pipeline.brokerXml")).resolveSibling("broker-" + role + ".xml");
-        Files.copy(shipped, instance.resolve("etc/broker.xml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shipped, instance.resolve("etc/broker.xml"), StandardCopyOption.REPLACE_EXISTING);
         return new ArtemisProcess(instance, port, Map.of("PAIR_SELF_HOST", "localhost", "PAIR_PEER_HOST", "localhost",
                 "PAIR_SELF_PORT", Integer.toString(port), "PAIR_PEER_PORT", Integer.toString(peerPort),
                 "PAIR_CLUSTER_PASSWORD", "pair-secret"));
@@ -116,8 +117,8 @@ final class ArtemisProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until this run's log has the message code {@code times} times; false, with nothing
-     * logged, if the broker exited first.
+     * Waits until this run's log has the message code {@code times} times; false if the broker
+     * exited before it logged them.
      */
     boolean awaitLoggedUnlessExited(String code, int times) throws IOException, InterruptedException {
         await(() -> logged(code) >= times || !process.isAlive(), code + " logged " + times + " time(s) or an exit");

@@ -115,7 +115,7 @@ final class FailoverCycles {
                 primary.start();
                 failback.add(Duration.ofNanos(System.nanoTime() - restarted));
                 if (!backup.awaitLoggedUnlessExited(ArtemisProcess.SYNCHRONISED, synchronisations + 1)) {
-                    // Seen in two of five failbacks: the JVM ends while the broker restarts itself as backup
+                    // Seen in three of six failbacks: the JVM ends while the broker restarts itself as backup
                     // (AMQ221039 is its last line). Its supervisor starts it again; so does the test.
                     backupExits.add("cycle " + (cycle + 1) + " exit code " + backup.exitValue());
                     backup.startBackup();
