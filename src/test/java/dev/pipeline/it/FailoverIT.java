@@ -66,7 +66,7 @@ class FailoverIT {
      * One messageId sent through both gateways at the same instant: both sends are answered 200 and
      * the id is stored, but not always once. Artemis checks an id against the ids it holds already;
      * two sessions sending one id before either has committed can both pass (measured: 2 to 9 in
-     * 100 races with non-transacted singles, 67 in 100 with singles committed in transactions). The
+     * 100 races with non-transacted singles, 56 and 67 in 100 with singles committed in transactions). The
      * contract promises a retry of a stored id is not stored again, which holds; a race of two
      * first sends is what README "Running at scale" tells operators to avoid.
      */
