@@ -18,6 +18,7 @@ java -Xmx512m \
   -Dpipeline.topics.file="$local_run/topics.json" \
   -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
   --prebootcommandfile server-config/pre-boot-commands.asadmin \
+  --postdeploycommandfile server-config/post-deploy-commands.asadmin \
   --systemproperties server-config/system.properties \
   --deploy target/pipeline.war > target/payara-local.log 2>&1 &
 payara=$!

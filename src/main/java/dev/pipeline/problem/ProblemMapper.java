@@ -31,7 +31,7 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
         return response.build();
     }
 
-    static String body(int status, String title, String detail) {
+    public static String body(int status, String title, String detail) {
         return JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)

@@ -51,20 +51,21 @@ final class PayaraMicro implements AutoCloseable {
 
     /** Launches the built WAR on Payara Micro as shipped without waiting, for measuring its start with {@link #awaitReady()}. */
     static PayaraMicro launchConfigured(String name, Map<String, String> systemProperties) throws IOException {
-        return launch(name, Path.of(requiredFile("pipeline.war")), List.of(), systemProperties, Map.of(), true);
+        return launch(name, Path.of(requiredFile("pipeline.war")), List.of(), systemProperties, Map.of(), true, 0);
     }
 
     /**
      * Launches Payara Micro deploying {@code deployFirst}, then {@code archive}. As shipped: with
-     * server-config/pre-boot-commands.asadmin, system.properties and --nohazelcast; otherwise stock.
+     * server-config/pre-boot-commands.asadmin, post-deploy-commands.asadmin, system.properties and
+     * --nohazelcast; otherwise stock. On {@code fixedPort}, or on a free port if it is 0.
      */
     static PayaraMicro launch(String name, Path archive, List<String> deployFirst, Map<String, String> systemProperties,
-            Map<String, String> environment, boolean shipped) throws IOException {
+            Map<String, String> environment, boolean shipped, int fixedPort) throws IOException {
         Path dir = instanceDir(name);
         Path root = dir.resolve("payara-root");
         deleteRecursively(root);
         Files.createDirectories(dir);
-        int port = freePort();
+        int port = fixedPort == 0 ? freePort() : fixedPort;
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -79,6 +80,7 @@ final class PayaraMicro implements AutoCloseable {
                     // -Dpipeline.bootCommands=post: the same file post-boot, as shipped before, for bench/starts.sh to compare
                     "post".equals(System.getProperty("pipeline.bootCommands")) ? "--postbootcommandfile" : "--prebootcommandfile",
                     Path.of("server-config/pre-boot-commands.asadmin").toAbsolutePath().toString(),
+                    "--postdeploycommandfile", Path.of("server-config/post-deploy-commands.asadmin").toAbsolutePath().toString(),
                     "--systemproperties", Path.of("server-config/system.properties").toAbsolutePath().toString(),
                     "--nohazelcast"));
         }

@@ -26,6 +26,7 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
     private String systemProperties = "";
     private String environment = "";
     private String deployFirst = "";
+    private int port;
 
     @Override
     public void validate() throws ConfigurationException {
@@ -50,6 +51,15 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
 
     public void setShipped(boolean shipped) {
         this.shipped = shipped;
+    }
+
+    /** The HTTP port; 0 (the default): a free one picked at each start. A restart test keeps one port. */
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
     }
 
     public String getSystemProperties() {

@@ -89,7 +89,7 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
             Files.createDirectories(file.getParent());
             archive.as(ZipExporter.class).exportTo(file.toFile(), true);
             payara = PayaraMicro.launch(instance, file, configuration.deployFirstList(), configuration.systemPropertyMap(),
-                    configuration.environmentMap(), configuration.isShipped());
+                    configuration.environmentMap(), configuration.isShipped(), configuration.getPort());
         } catch (IOException | RuntimeException e) {
             throw new DeploymentException("could not launch Payara Micro '" + instance + "'", e);
         }

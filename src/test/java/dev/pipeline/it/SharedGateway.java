@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Hands the tests of a class deployed to the {@code shared} container the gateway Arquillian
  * started and the broker behind it ({@link SharedBroker}). That gateway runs as shipped (the
- * pre-boot commands and system.properties of server-config/); the other containers run stock
+ * pre-boot and post-deploy commands and system.properties of server-config/); the other containers run stock
  * Payara Micro.
  */
 final class SharedGateway implements ParameterResolver {

@@ -44,7 +44,8 @@ final class StockGateway implements AutoCloseable {
     /** Starts the instance without deploying yet, for tests of deployments that fail: call {@link #deploy()}. */
     static StockGateway launch(ContainerController containers, Deployer deployer, String instance, Map<String, String> configuration) {
         // Arquillian keeps an override for later starts of the container: set every property each time.
-        Map<String, String> complete = new HashMap<>(Map.of("systemProperties", "", "environment", "", "deployFirst", ""));
+        Map<String, String> complete = new HashMap<>(Map.of("systemProperties", "", "environment", "", "deployFirst", "",
+                "shipped", "false", "port", "0"));
         complete.putAll(configuration);
         complete.put("instance", instance);
         containers.start(CONTAINER, complete);

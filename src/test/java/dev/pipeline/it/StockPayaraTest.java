@@ -40,6 +40,15 @@ abstract class StockPayaraTest {
         return StockGateway.startWithEnvironment(containers, deployer, instance, environment);
     }
 
+    /** The WAR deployed on Payara Micro as shipped (the boot files of server-config/) on this HTTP port. */
+    StockGateway startShipped(String instance, int port, Map<String, String> systemProperties) {
+        StockGateway gateway = StockGateway.launch(containers, deployer, instance, Map.of(
+                "systemProperties", PayaraMicroConfiguration.lines(systemProperties),
+                "shipped", "true", "port", Integer.toString(port)));
+        gateway.deploy();
+        return gateway;
+    }
+
     /** An instance configured by these system properties, the WAR not yet deployed: {@link StockGateway#deploy()}. */
     StockGateway launchStock(String instance, Map<String, String> systemProperties) {
         return StockGateway.launch(containers, deployer, instance,

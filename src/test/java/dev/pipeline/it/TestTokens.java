@@ -5,6 +5,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -30,11 +32,14 @@ final class TestTokens {
     static final String ISSUER = "https://issuer.pipeline.test";
     private static final KeyPair KEYS = generate();
     private static final KeyPair FOREIGN_KEYS = generate();
+    /** A second key of the same issuer, as after a key rotation. */
+    private static final KeyPair SECOND_KEYS = generate();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final JsonObjectBuilder claims = Json.createObjectBuilder();
     private String algorithm = "RS256";
     private PrivateKey signingKey = KEYS.getPrivate();
+    private String keyId;
 
     private TestTokens(List<String> groups) {
         Instant now = Instant.now();
@@ -74,13 +79,24 @@ final class TestTokens {
         return this;
     }
 
+    /** Names the signing key in the header's {@code kid}, as a JWKS-based issuer does. */
+    TestTokens keyId(String kid) {
+        keyId = kid;
+        return this;
+    }
+
+    TestTokens signedWithSecondKey() {
+        signingKey = SECOND_KEYS.getPrivate();
+        return this;
+    }
+
     TestTokens signedWithForeignKey() {
         signingKey = FOREIGN_KEYS.getPrivate();
         return this;
     }
 
     String sign() {
-        String signingInput = header(algorithm) + "." + encode(claims.build().toString());
+        String signingInput = header() + "." + encode(claims.build().toString());
         return signingInput + "." + BASE64URL.encodeToString(rsaSignature(signingInput, signingKey));
     }
 
@@ -128,8 +144,26 @@ final class TestTokens {
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
+    private String header() {
+        return keyId == null ? header(algorithm)
+                : encode("{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\",\"kid\":\"" + keyId + "\"}");
+    }
+
     private static String header(String algorithm) {
         return encode("{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\"}");
+    }
+
+    /** The JWK of the test key ({@code second} false) or of the second key, with this {@code kid}. */
+    static String jwk(boolean second, String kid) {
+        RSAPublicKey key = (RSAPublicKey) (second ? SECOND_KEYS : KEYS).getPublic();
+        return Json.createObjectBuilder().add("kty", "RSA").add("use", "sig").add("alg", "RS256").add("kid", kid)
+                .add("n", BASE64URL.encodeToString(unsigned(key.getModulus())))
+                .add("e", BASE64URL.encodeToString(unsigned(key.getPublicExponent()))).build().toString();
+    }
+
+    private static byte[] unsigned(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
     }
 
     private static String encode(String json) {

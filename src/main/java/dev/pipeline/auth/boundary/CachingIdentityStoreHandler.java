@@ -1,10 +1,12 @@
 package dev.pipeline.auth.boundary;
 
+import dev.pipeline.auth.control.JwksMirror;
 import dev.pipeline.auth.control.RejectedTokenLog;
 import dev.pipeline.auth.control.VerifiedTokens;
 import dev.pipeline.configuration.control.RequiredConfiguration;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -23,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -35,7 +38,9 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * priority order, the first VALID result wins, groups added by group-only stores), with one
  * addition: a bearer token that MP-JWT's identity store found VALID is remembered in
  * {@link VerifiedTokens}, so that the next requests with the very same token skip parsing and the
- * RSA signature check, which profiles showed as the largest part of a request's cost.
+ * RSA signature check, which profiles showed as the largest part of a request's cost. A token naming
+ * a key id the JWKS copy lacks has the copy refreshed first ({@link JwksMirror}), and a change of
+ * the keys forgets every remembered token.
  * Rejected tokens are never remembered: each is checked again. Without a key and issuer configured
  * every token is refused here, without asking MP-JWT's store, which would fail with a 500 for want
  * of an issuer.
@@ -70,8 +75,12 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
     @Inject
     RejectedTokenLog rejections;
 
+    @Inject
+    JwksMirror keys;
+
     private final VerifiedTokens<CredentialValidationResult> verified =
             new VerifiedTokens<>(MAX_TOKENS, MAX_AGE_MILLIS, System::currentTimeMillis);
+    private final AtomicLong keyChanges = new AtomicLong();
     private volatile MethodHandle tokenOfCredential;
     /** The identity stores in priority order, found once, as the container's default handler does. */
     private volatile List<IdentityStore> ordered;
@@ -91,6 +100,10 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
                 return known;
             }
         }
+        if (token != null) {
+            keys.refreshFor(token);
+        }
+        long keysBefore = keyChanges.get();
         CredentialValidationResult result = validateWithStores(credential);
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
             count("refused");
@@ -98,10 +111,17 @@ public class CachingIdentityStoreHandler implements IdentityStoreHandler {
             return result;
         }
         count("verified");
-        if (token != null && result.getCallerPrincipal() instanceof JsonWebToken jwt) {
+        // Verified with keys that changed meanwhile: perhaps with a key now gone, so not remembered.
+        if (token != null && keyChanges.get() == keysBefore && result.getCallerPrincipal() instanceof JsonWebToken jwt) {
             verified.put(token, jwt.getExpirationTime(), result);
         }
         return result;
+    }
+
+    /** A token verified with a key that is no longer published must be verified again, and fail. */
+    void forgetVerifiedTokens(@Observes JwksMirror.KeysChanged change) {
+        keyChanges.incrementAndGet();
+        verified.clear();
     }
 
     private void count(String result) {

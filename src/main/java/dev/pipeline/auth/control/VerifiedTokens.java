@@ -63,6 +63,11 @@ public final class VerifiedTokens<V> {
         entries.put(token, new Entry<>(value, validUntil));
     }
 
+    /** Forgets every token, for when a key they may have been verified with is gone. */
+    public void clear() {
+        entries.clear();
+    }
+
     int size() {
         return entries.size();
     }

@@ -13,18 +13,23 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -32,10 +37,12 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The topics producers may send to, read once at deployment from {@code pipeline.topics.file}.
- * Any problem in the file fails the deployment with a message naming it, so the service never runs
- * with half a catalogue. Unset, there are no topics: the WAR ships no catalogue to fall back on
- * ({@code RequiredConfiguration} reports the missing key).
+ * The topics producers may send to, read from {@code pipeline.topics.file} at deployment and again
+ * whenever {@link #reload()} finds the file's content changed. A problem at deployment fails it, so
+ * the service never starts with half a catalogue; a problem in a later version is refused with one
+ * log line and the version in force stays. Each version is named by a hash of the file's bytes.
+ * Unset, there are no topics: the WAR ships no catalogue to fall back on ({@code RequiredConfiguration}
+ * reports the missing key).
  */
 @ApplicationScoped
 public class TopicCatalogue {
@@ -45,45 +52,114 @@ public class TopicCatalogue {
     private static final Set<String> TOPIC_FIELDS = Set.of("name", "ttl", "producers");
     private static final JsonReaderFactory STRICT_JSON =
             Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+    private static final String NO_FILE = "none";
+
+    /** The version in force: its topics and the hash of the bytes they were read from. */
+    private record Version(Map<String, Topic> topics, String hash) {
+    }
 
     @Inject
     @ConfigProperty(name = "pipeline.topics.file")
     Optional<String> catalogueFile;
 
-    private Map<String, Topic> topics;
+    private volatile Version active;
+    /** The hash of the last content that could not be used, so that it is logged once, not at every reload. */
+    private volatile String refused;
+    private volatile String refusal;
 
     public TopicCatalogue() {
     }
 
-    TopicCatalogue(Map<String, Topic> topics) {
-        this.topics = topics;
+    TopicCatalogue(Map<String, Topic> topics, String hash) {
+        this.active = new Version(topics, hash);
     }
 
-    /** Loads the catalogue as the application starts, so a bad one fails the deployment. */
+    /** Reads the catalogue as the application starts, so that a bad one fails the deployment. */
     void loadWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        LOG.fine(() -> topics.size() + " topics");
+        LOG.fine(() -> all().size() + " topics");
     }
 
     @PostConstruct
     void load() {
-        Optional<String> file = catalogueFile.filter(path -> !path.isBlank());
+        Optional<String> file = file();
         if (file.isEmpty()) {
-            topics = Map.of();
+            active = new Version(Map.of(), NO_FILE);
             return;
         }
         String source = file.get();
-        try (InputStream in = Files.newInputStream(Path.of(source))) {
-            topics = parse(in, source).topics;
+        byte[] content;
+        try {
+            content = Files.readAllBytes(Path.of(source));
         } catch (NoSuchFileException e) {
             throw new InvalidCatalogueException("topic catalogue " + source + " does not exist", e);
         } catch (IOException e) {
             throw new InvalidCatalogueException("topic catalogue " + source + " cannot be read: " + e, e);
         }
-        LOG.info(() -> "Topic catalogue " + source + ": " + topics.keySet());
+        active = parse(content, source).active;
+        LOG.info(() -> "Topic catalogue " + source + " version " + version() + ": " + active.topics().keySet());
+    }
+
+    /**
+     * Reads the file again and puts its content in force if it changed and is valid. Content that
+     * cannot be used (unreadable, missing, invalid) leaves the version in force and is logged once.
+     *
+     * @return whether another version is now in force
+     */
+    public boolean reload() {
+        Optional<String> file = file();
+        if (file.isEmpty()) {
+            return false;
+        }
+        String source = file.get();
+        byte[] content;
+        try {
+            content = Files.readAllBytes(Path.of(source));
+        } catch (IOException e) {
+            refuse("unreadable:" + e, source + " cannot be read (" + e + ")");
+            return false;
+        }
+        String hash = hash(content);
+        Version current = active;
+        if (hash.equals(current.hash())) {
+            refused = null;
+            return false;
+        }
+        Version next;
+        try {
+            next = parse(content, source).active;
+        } catch (InvalidCatalogueException e) {
+            refuse(hash, "version " + hash + " refused: " + e.getMessage());
+            return false;
+        }
+        active = next;
+        refused = null;
+        refusal = null;
+        LOG.info(() -> "Topic catalogue " + source + " version " + hash + " in force (was " + current.hash() + "): "
+                + changes(current.topics(), next.topics()));
+        return true;
+    }
+
+    private void refuse(String what, String message) {
+        if (what.equals(refused)) {
+            return;
+        }
+        refused = what;
+        refusal = message;
+        LOG.warning(() -> "Topic catalogue " + message + "; version " + active.hash() + " stays in force");
+    }
+
+    /** The hash of the file's bytes that the topics in force were read from ({@code none} without a file). */
+    public String version() {
+        return active.hash();
+    }
+
+    /** Why the file's current content is not in force, if it is not. */
+    public Optional<String> refusal() {
+        return refused == null ? Optional.empty() : Optional.ofNullable(refusal);
     }
 
     public Optional<Topic> topic(String name) {
-        return Optional.ofNullable(topics.get(name));
+        return Optional.ofNullable(active.topics().get(name));
     }
 
     /** The topic when one of the groups may produce to it; empty alike for unknown and forbidden topics. */
@@ -92,7 +168,32 @@ public class TopicCatalogue {
     }
 
     public Collection<Topic> all() {
-        return topics.values();
+        return active.topics().values();
+    }
+
+    private Optional<String> file() {
+        return catalogueFile == null ? Optional.empty() : catalogueFile.filter(path -> !path.isBlank());
+    }
+
+    private static String changes(Map<String, Topic> before, Map<String, Topic> after) {
+        List<String> added = after.keySet().stream().filter(name -> !before.containsKey(name)).toList();
+        List<String> removed = before.keySet().stream().filter(name -> !after.containsKey(name)).toList();
+        List<String> changed = after.keySet().stream()
+                .filter(name -> before.containsKey(name) && !Objects.equals(before.get(name), after.get(name))).toList();
+        return "added " + added + ", removed " + removed + ", changed " + changed;
+    }
+
+    static String hash(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    static TopicCatalogue parse(byte[] content, String source) {
+        TopicCatalogue parsed = parse(new ByteArrayInputStream(content), source);
+        return new TopicCatalogue(parsed.active.topics(), hash(content));
     }
 
     public static TopicCatalogue parse(InputStream json, String source) {
@@ -119,9 +220,8 @@ public class TopicCatalogue {
                 throw invalid(source, at + ".name '" + topic.name() + "' appears twice");
             }
         }
-        return new TopicCatalogue(Map.copyOf(topics));
+        return new TopicCatalogue(Map.copyOf(topics), NO_FILE);
     }
-
     private static Topic topic(JsonObject json, String source, String at) {
         unknownFields(json, TOPIC_FIELDS, source, at + ".");
         String name = string(json, "name", source, at);

@@ -26,6 +26,15 @@ class VerifiedTokensTest {
     }
 
     @Test
+    void clearedTokensAreVerifiedAgain() {
+        tokens.put("header.payload.signature", IN_AN_HOUR, "writer");
+
+        tokens.clear();
+
+        assertNull(tokens.get("header.payload.signature"));
+    }
+
+    @Test
     void aTokenIsNeverAnsweredFromItsExpOn() {
         long exp = TimeUnit.MILLISECONDS.toSeconds(NOW) + 10;
         tokens.put("t", exp, "writer");

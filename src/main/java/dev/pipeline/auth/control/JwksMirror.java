@@ -1,0 +1,276 @@
+package dev.pipeline.auth.control;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Keeps a local copy of the JWKS at the configured {@code mp.jwt.verify.publickey.location} URL,
+ * which Payara's MP-JWT reads instead of the URL ({@link JwksLocationSource}). Fetched at start,
+ * every {@code pipeline.jwks.refresh-interval} (default 1 minute), and at once when a token names a
+ * {@code kid} the copy lacks (at most once per {@link #UNKNOWN_KID_REFETCH_MILLIS}, so that made-up
+ * key ids cannot hammer the identity provider). A failed or invalid fetch keeps the last good keys.
+ * Each change of the keys fires {@link KeysChanged}, so that no token verified with a removed key
+ * stays remembered.
+ */
+@ApplicationScoped
+public class JwksMirror {
+
+    static final long UNKNOWN_KID_REFETCH_MILLIS = 5_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(3);
+    private static final Logger LOG = Logger.getLogger(JwksMirror.class.getName());
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static volatile Path file;
+
+    /** The keys of the copy changed: tokens verified before may have been verified with a key now gone. */
+    public record KeysChanged(Set<String> keyIds) {
+    }
+
+    @Inject
+    @ConfigProperty(name = "pipeline.jwks.refresh-interval", defaultValue = "PT1M")
+    String refreshInterval;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    Event<KeysChanged> changes;
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private Consumer<KeysChanged> onChange;
+    private LongSupplier clockMillis = System::currentTimeMillis;
+    private Optional<URI> source = Optional.empty();
+    private volatile Set<String> keyIds = Set.of();
+    private volatile String content;
+    private long lastUnknownKidFetchMillis = Long.MIN_VALUE / 2;
+    private Instant lastGood;
+    private boolean failing;
+    private ScheduledFuture<?> refreshing;
+
+    /** The local copy Payara reads; made once per deployment, with no keys until the first fetch. */
+    static Path file() {
+        Path found = file;
+        if (found == null) {
+            synchronized (JwksMirror.class) {
+                found = file;
+                if (found == null) {
+                    try {
+                        found = Files.createTempFile("pipeline-jwks-", ".json");
+                        Files.writeString(found, "{\"keys\":[]}");
+                        found.toFile().deleteOnExit();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot create the local copy of the JWKS", e);
+                    }
+                    file = found;
+                }
+            }
+        }
+        return found;
+    }
+
+    void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        source = JwksLocationSource.configuredUrl().map(URI::create);
+        if (source.isEmpty()) {
+            return;
+        }
+        LOG.info(() -> "Tokens are verified with a local copy (" + file() + ") of the JWKS at " + source.get()
+                + ", fetched every " + refreshInterval + " and when a token names an unknown kid");
+        fetch();
+        long millis = Duration.parse(refreshInterval).toMillis();
+        refreshing = scheduler.scheduleWithFixedDelay(this::fetch, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (refreshing != null) {
+            refreshing.cancel(false);
+        }
+    }
+
+    /** Whether the keys are copied from a JWKS URL. */
+    public boolean mirrors() {
+        return source.isPresent();
+    }
+
+    public Set<String> keyIds() {
+        return keyIds;
+    }
+
+    /**
+     * Fetches the JWKS now if a token names a key id the copy lacks (or names none while the copy has
+     * no key at all), unless a token did so less than {@link #UNKNOWN_KID_REFETCH_MILLIS} ago.
+     * Returns once the copy is current, so that the token can be verified with the new key.
+     */
+    public void refreshFor(String token) {
+        if (source.isEmpty()) {
+            return;
+        }
+        String kid = keyId(token);
+        if (knows(kid)) {
+            return;
+        }
+        synchronized (this) {
+            if (knows(kid)) {
+                return;
+            }
+            long now = clockMillis.getAsLong();
+            if (now - lastUnknownKidFetchMillis < UNKNOWN_KID_REFETCH_MILLIS) {
+                return;
+            }
+            lastUnknownKidFetchMillis = now;
+            fetch();
+        }
+    }
+
+    /** A token without a kid is verified with the first key: known once there is a key set at all. */
+    private boolean knows(String kid) {
+        return kid == null ? content != null : keyIds.contains(kid);
+    }
+
+    /** Fetches the JWKS and puts it in force if it is valid and changed; keeps the last good keys otherwise. */
+    synchronized void fetch() {
+        URI uri = source.orElseThrow();
+        String fetched;
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                failed("answered " + response.statusCode());
+                return;
+            }
+            fetched = response.body();
+        } catch (IOException e) {
+            failed(e.toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Set<String> ids;
+        try {
+            ids = keyIdsOf(fetched);
+        } catch (IllegalArgumentException e) {
+            failed("sent no usable key set: " + e.getMessage());
+            return;
+        }
+        if (failing) {
+            LOG.info(() -> "JWKS " + uri + " fetched again");
+            failing = false;
+        }
+        lastGood = Instant.ofEpochMilli(clockMillis.getAsLong());
+        if (fetched.equals(content)) {
+            return;
+        }
+        write(fetched);
+        Set<String> before = keyIds;
+        content = fetched;
+        keyIds = ids;
+        LOG.info(() -> "JWKS " + uri + " keys in use: " + ids + " (were " + before + ")");
+        KeysChanged changed = new KeysChanged(ids);
+        if (onChange != null) {
+            onChange.accept(changed);
+        } else {
+            changes.fire(changed);
+        }
+    }
+
+    private void failed(String why) {
+        if (!failing) {
+            failing = true;
+            LOG.warning(() -> "JWKS " + source.orElseThrow() + " could not be fetched (" + why + "); the keys "
+                    + keyIds + (lastGood == null ? "" : " fetched at " + lastGood) + " stay in use");
+        }
+    }
+
+    private static void write(String jwks) {
+        Path target = file();
+        try {
+            Path next = Files.writeString(target.resolveSibling(target.getFileName() + ".next"), jwks);
+            Files.move(next, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the local copy of the JWKS " + target, e);
+        }
+    }
+
+    /** The {@code kid}s of a JWKS; a JWKS without keys, or anything else, is refused. */
+    static Set<String> keyIdsOf(String jwks) {
+        JsonObject root;
+        try {
+            root = Json.createReader(new StringReader(jwks)).readObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        if (!(root.get("keys") instanceof JsonArray keys) || keys.isEmpty()) {
+            throw new IllegalArgumentException("no \"keys\" array with at least one key");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonValue key : keys) {
+            if (!(key instanceof JsonObject jwk) || !(jwk.get("kty") instanceof JsonString)) {
+                throw new IllegalArgumentException("a key without \"kty\"");
+            }
+            if (jwk.get("kid") instanceof JsonString kid) {
+                ids.add(kid.getString());
+            }
+        }
+        return Set.copyOf(ids);
+    }
+
+    /** The {@code kid} in the token's header; null if it names none or is not a JWT. */
+    static String keyId(String token) {
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        try {
+            JsonObject header = Json.createReader(new StringReader(
+                    new String(BASE64URL.decode(token.substring(0, dot)), StandardCharsets.UTF_8))).readObject();
+            return header.get("kid") instanceof JsonString kid ? kid.getString() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** For tests: a mirror of this URI on this clock, telling its changes to {@code onChange}. */
+    static JwksMirror of(URI uri, LongSupplier clockMillis, Consumer<KeysChanged> onChange) {
+        JwksMirror mirror = new JwksMirror();
+        mirror.source = Optional.of(uri);
+        mirror.clockMillis = clockMillis;
+        mirror.onChange = onChange;
+        return mirror;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.pipeline.auth.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JwksMirrorTest {
+
+    private static final String KEY_A = "{\"kty\":\"RSA\",\"kid\":\"key-a\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+    private static final String KEY_B = "{\"kty\":\"RSA\",\"kid\":\"key-b\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+
+    private HttpServer server;
+    private volatile String jwks = jwks(KEY_A);
+    private volatile int status = 200;
+    private final AtomicInteger fetches = new AtomicInteger();
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final List<JwksMirror.KeysChanged> changes = new ArrayList<>();
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Logger logger = Logger.getLogger(JwksMirror.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                warnings.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private JwksMirror mirror;
+
+    @BeforeEach
+    void serveJwks() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/jwks", exchange -> {
+            fetches.incrementAndGet();
+            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+        mirror = JwksMirror.of(uri, clock::get, changes::add);
+        logger.addHandler(capture);
+        mirror.fetch();
+    }
+
+    @AfterEach
+    void stop() {
+        logger.removeHandler(capture);
+        server.stop(0);
+    }
+
+    @Test
+    void fetchedKeysAreWrittenForPayaraAndAnnounced() throws IOException {
+        assertEquals(Set.of("key-a"), mirror.keyIds());
+        assertEquals(jwks(KEY_A), Files.readString(JwksMirror.file()));
+        assertEquals(List.of(new JwksMirror.KeysChanged(Set.of("key-a"))), changes);
+    }
+
+    @Test
+    void tokenNamingAnUnknownKidFetchesAtOnce() {
+        jwks = jwks(KEY_A, KEY_B);
+
+        mirror.refreshFor(token("key-b"));
+
+        assertEquals(Set.of("key-a", "key-b"), mirror.keyIds());
+    }
+
+    @Test
+    void tokenNamingAKnownKidFetchesNothing() {
+        mirror.refreshFor(token("key-a"));
+        mirror.refreshFor(token(null));
+
+        assertEquals(1, fetches.get());
+    }
+
+    @Test
+    void unknownKidsFetchAtMostOncePerInterval() {
+        mirror.refreshFor(token("made-up-1"));
+        clock.addAndGet(JwksMirror.UNKNOWN_KID_REFETCH_MILLIS - 1);
+        mirror.refreshFor(token("made-up-2"));
+        mirror.refreshFor(token("made-up-3"));
+
+        assertEquals(2, fetches.get());
+
+        clock.addAndGet(1);
+        mirror.refreshFor(token("made-up-4"));
+
+        assertEquals(3, fetches.get());
+    }
+
+    @Test
+    void removedKeyIsGoneAfterTheNextFetchAndAnnounced() throws IOException {
+        jwks = jwks(KEY_A, KEY_B);
+        mirror.fetch();
+        jwks = jwks(KEY_B);
+
+        mirror.fetch();
+
+        assertEquals(Set.of("key-b"), mirror.keyIds());
+        assertEquals(jwks(KEY_B), Files.readString(JwksMirror.file()));
+        assertEquals(new JwksMirror.KeysChanged(Set.of("key-b")), changes.get(changes.size() - 1));
+    }
+
+    @Test
+    void unchangedKeysAreNotAnnouncedAgain() {
+        mirror.fetch();
+
+        assertEquals(1, changes.size());
+    }
+
+    @Test
+    void unreachableEndpointKeepsTheLastGoodKeysWithOneWarning() throws IOException {
+        server.stop(0);
+
+        mirror.fetch();
+        mirror.fetch();
+
+        assertEquals(Set.of("key-a"), mirror.keyIds());
+        assertEquals(jwks(KEY_A), Files.readString(JwksMirror.file()));
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void errorStatusKeepsTheLastGoodKeys() {
+        status = 503;
+        jwks = "down";
+
+        mirror.fetch();
+
+        assertEquals(Set.of("key-a"), mirror.keyIds());
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void keySetWithoutKeysIsRefusedAndTheLastGoodKeysStay() {
+        jwks = "{\"keys\":[]}";
+
+        mirror.fetch();
+
+        assertEquals(Set.of("key-a"), mirror.keyIds());
+        assertEquals(1, changes.size());
+    }
+
+    @Test
+    void keyIdIsReadFromTheTokenHeader() {
+        assertEquals("key-b", JwksMirror.keyId(token("key-b")));
+        assertNull(JwksMirror.keyId(token(null)));
+        assertNull(JwksMirror.keyId("not a token"));
+        assertNull(JwksMirror.keyId("!!!.x.y"));
+    }
+
+    private static String jwks(String... keys) {
+        return "{\"keys\":[" + String.join(",", keys) + "]}";
+    }
+
+    private static String token(String kid) {
+        String header = kid == null ? "{\"alg\":\"RS256\",\"typ\":\"JWT\"}"
+                : "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        return base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + ".e30.c2ln";
+    }
+}
