@@ -25,12 +25,16 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Publishing without holding an HTTP thread: single messages wait in their topic's queue for one of
  * its send lanes, which stores whatever arrived meanwhile in one transaction; a batch waits for one
  * of {@code pipeline.broker.sessions} batch lanes and is a transaction of its own. A request is
- * answered when its transaction is committed, or 503 after {@link #DEADLINE_MILLIS} at the latest.
+ * answered by its transaction's outcome. One that no lane has taken within {@link #DEADLINE_MILLIS}
+ * is withdrawn and answered 503; one the broker has is not: it waits for the broker's answer, bounded
+ * by the client's {@code callTimeout}, so that a 503 never leaves a send of its ids in flight.
  *
  * <p>Threads, all named {@code pipeline-*} and ended by {@link #close}: send lanes
  * {@code pipeline-send-<topic>-<n>}, batch lanes {@code pipeline-batch-<n>}, the responders that
@@ -55,12 +59,17 @@ public class BrokerPublisher implements MessagePublisher {
     TopicCatalogue catalogue;
 
     @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry registry;
+
+    @Inject
     @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "16")
     int sessions;
 
     private final InFlightIds inFlight = new InFlightIds();
     private final Map<String, SendLanes> topicLanes = new ConcurrentHashMap<>();
     private SendLanes batchLanes;
+    private SendCounts counts;
     private Executor responder;
     private Deadlines deadlines;
     private long deadlineMillis;
@@ -78,7 +87,7 @@ public class BrokerPublisher implements MessagePublisher {
                     var scheduled = timer.schedule(task, millis, TimeUnit.MILLISECONDS);
                     return () -> scheduled.cancel(false);
                 },
-                DEADLINE_MILLIS);
+                DEADLINE_MILLIS, new SendMetrics(registry));
         stopExecutors = () -> {
             timer.shutdown();
             responders.shutdown();
@@ -86,13 +95,15 @@ public class BrokerPublisher implements MessagePublisher {
     }
 
     /** Everything but the container's part, so that tests can run publishing on a fake channel. */
-    void start(PublishChannels channels, int sessions, Executor responder, Deadlines deadlines, long deadlineMillis) {
+    void start(PublishChannels channels, int sessions, Executor responder, Deadlines deadlines, long deadlineMillis,
+            SendCounts counts) {
         this.channels = channels;
+        this.counts = counts;
         this.responder = responder;
         this.deadlines = deadlines;
         this.deadlineMillis = deadlineMillis;
         this.batchLanes = new SendLanes("batches", sessions * QUEUE_PER_LANE, sessions, n -> "pipeline-batch-" + n,
-                queue -> new SendLane(queue, channels, 1, 0, null)).start();
+                queue -> new SendLane(queue, channels, 1, 0, null, counts)).start();
     }
 
     /** Opens every catalogue topic's lanes as the application starts, so that the first requests do not pay for it. */
@@ -116,7 +127,7 @@ public class BrokerPublisher implements MessagePublisher {
         List<String> ids = messages.stream().map(Message::getMessageId).toList();
         List<Envelope> envelopes = messages.stream().map(message -> new Envelope(message, format, traceparent)).toList();
         Publication publication = new Publication(ids, responder);
-        publication.answerLateWith(NotStored::notConfirmedInTime, deadlineMillis, deadlines);
+        publication.withdrawLateWith(NotStored::notSentInTime, deadlineMillis, deadlines);
         SendLanes lanes = messages.size() == 1 ? lanes(topic) : batchLanes;
         inFlight.claim(topic.name(), ids).thenAccept(claim -> {
             if (publication.hold(claim)) {
@@ -134,7 +145,7 @@ public class BrokerPublisher implements MessagePublisher {
     private SendLanes lanes(Topic topic) {
         SendLanes lanes = topicLanes.computeIfAbsent(topic.name(), name -> new SendLanes("messages to " + name,
                 LANES_PER_TOPIC * QUEUE_PER_LANE, LANES_PER_TOPIC, n -> "pipeline-send-" + name + "-" + n,
-                queue -> new SendLane(queue, channels, GROUP_LIMIT, GROUP_BYTES, topic)).start());
+                queue -> new SendLane(queue, channels, GROUP_LIMIT, GROUP_BYTES, topic, counts)).start());
         if (stopping) {
             lanes.close();
         }

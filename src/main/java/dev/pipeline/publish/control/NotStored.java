@@ -24,8 +24,14 @@ public final class NotStored {
         return unavailable("the broker did not store the message(s)" + SAFE_TO_RETRY);
     }
 
-    static UnavailableException notConfirmedInTime() {
-        return unavailable("the broker did not confirm the message(s) in time" + SAFE_TO_RETRY);
+    /** The deadline passed before a send lane took the request: nothing of it was sent. */
+    static UnavailableException notSentInTime() {
+        return unavailable("the broker could not take the message(s) in time, none was sent" + SAFE_TO_RETRY);
+    }
+
+    static UnavailableException failedOver() {
+        return unavailable("the broker failed over while storing the message(s)" + SAFE_TO_RETRY
+                + ": what it stored is not stored again");
     }
 
     static UnavailableException addressFull(Topic topic) {

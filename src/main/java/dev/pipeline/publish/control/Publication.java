@@ -7,20 +7,33 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The messages of one request on their way to the broker. The request is answered once: stored,
- * refused, or out of time. The send is finished once, possibly later than the answer: only then are
- * its messageIds released to other requests, so that a retry after a timeout cannot race a send that
- * is still going on.
+ * The messages of one request on their way to the broker, answered once. Until a send lane hands
+ * them to the broker they may be withdrawn: the deadline then answers 503 and they are never sent.
+ * Once handed over, only the broker's outcome answers the request: a 503 is never given while a
+ * send of this gateway could still store the messages, so a retry through any gateway follows the
+ * first try instead of racing it (Artemis checks a transaction's ids against those already
+ * committed, so two transactions in flight with one id would both be stored).
  */
 final class Publication {
+
+    private enum State {
+        /** Waiting for its ids or a lane; the deadline may withdraw it. */
+        WAITING,
+        /** Handed to the broker: answered by the outcome only; past the deadline no further send begins. */
+        SENDING,
+        /** Sending, and the deadline has passed. */
+        SENDING_LATE,
+        ANSWERED
+    }
 
     private final List<String> messageIds;
     private final Executor responder;
     private final CompletableFuture<List<String>> answer = new CompletableFuture<>();
-    private final AtomicBoolean answered = new AtomicBoolean();
+    private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile InFlightIds.Claim claim;
     private volatile Runnable cancelDeadline = () -> { };
@@ -30,10 +43,20 @@ final class Publication {
         this.responder = responder;
     }
 
-    /** Answers with what {@code late} makes unless answered within {@code millis}. */
-    void answerLateWith(Supplier<UnavailableException> late, long millis, Deadlines deadlines) {
-        cancelDeadline = deadlines.after(millis, () -> answer(late.get()));
-        if (answered.get()) {
+    /**
+     * After {@code millis}: a request still waiting is withdrawn and answered with what {@code late}
+     * makes; one already handed to the broker keeps waiting for the outcome, but is not sent again.
+     */
+    void withdrawLateWith(Supplier<UnavailableException> late, long millis, Deadlines deadlines) {
+        cancelDeadline = deadlines.after(millis, () -> {
+            if (state.compareAndSet(State.WAITING, State.ANSWERED)) {
+                finish();
+                respond(late.get());
+            } else {
+                state.compareAndSet(State.SENDING, State.SENDING_LATE);
+            }
+        });
+        if (state.get() == State.ANSWERED) {
             cancelDeadline.run();
         }
     }
@@ -49,24 +72,28 @@ final class Publication {
     /** Takes the claim on the ids; false, and the claim released, if the request was answered meanwhile. */
     boolean hold(InFlightIds.Claim acquired) {
         claim = acquired;
-        if (answered.get()) {
+        if (state.get() == State.ANSWERED) {
             finish();
             return false;
         }
         return true;
     }
 
-    /** Whether the send may begin: false, and the send finished, once the request was answered (out of time). */
+    /**
+     * Hands the messages to the broker: true from now on the request waits for the outcome; false,
+     * and the claim released, if it was answered (withdrawn at the deadline, or refused) before.
+     */
     boolean begin() {
-        if (answered.get()) {
-            finish();
-            return false;
+        if (state.compareAndSet(State.WAITING, State.SENDING)) {
+            return true;
         }
-        return true;
+        finish();
+        return false;
     }
 
-    boolean isAnswered() {
-        return answered.get();
+    /** Whether the messages may be sent again after a failover: only within the request's deadline. */
+    boolean mayResend() {
+        return state.get() == State.SENDING;
     }
 
     void stored() {
@@ -74,6 +101,7 @@ final class Publication {
         answer(null);
     }
 
+    /** The broker did not store them (or never got them): nothing of this request is in flight any more. */
     void failed(UnavailableException reason) {
         finish();
         answer(reason);
@@ -87,14 +115,14 @@ final class Publication {
         }
     }
 
-    /**
-     * Completes the request on the responder: the broker client's and the send threads must not
-     * write HTTP responses.
-     */
     private void answer(UnavailableException reason) {
-        if (!answered.compareAndSet(false, true)) {
-            return;
+        if (state.getAndSet(State.ANSWERED) != State.ANSWERED) {
+            respond(reason);
         }
+    }
+
+    /** Completes the request on the responder: the broker client's and the send threads must not write HTTP responses. */
+    private void respond(UnavailableException reason) {
         cancelDeadline.run();
         Runnable complete = reason == null ? () -> answer.complete(messageIds) : () -> answer.completeExceptionally(reason);
         try {

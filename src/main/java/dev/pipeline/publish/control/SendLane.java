@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * One thread and one channel that store what waits in a queue, a transaction at a time. With
  * {@code groupLimit} above one, requests that arrived while the previous transaction was being
  * committed go to the broker together, in one transaction: the broker then journals and answers
- * once for all of them (group commit). Each request is answered once its transaction is committed.
- * The channel is used and closed on this thread only.
+ * once for all of them (group commit). Each request is answered by its transaction's outcome; a
+ * request the deadline withdrew before the lane took it is skipped. The channel is used and closed
+ * on this thread only.
  */
 final class SendLane implements Runnable {
 
@@ -26,6 +27,7 @@ final class SendLane implements Runnable {
     private final int groupLimit;
     private final int groupBytes;
     private final Topic prepareFor;
+    private final SendCounts counts;
     private volatile boolean running = true;
     private PublishChannel channel;
 
@@ -33,13 +35,16 @@ final class SendLane implements Runnable {
      * @param groupLimit the most requests stored in one transaction
      * @param groupBytes a group stops growing once its messages reach this size
      * @param prepareFor the topic whose subscription to check at start, or null
+     * @param counts      told of every transaction stored
      */
-    SendLane(BlockingQueue<Pending> queue, PublishChannels channels, int groupLimit, int groupBytes, Topic prepareFor) {
+    SendLane(BlockingQueue<Pending> queue, PublishChannels channels, int groupLimit, int groupBytes, Topic prepareFor,
+            SendCounts counts) {
         this.queue = queue;
         this.channels = channels;
         this.groupLimit = groupLimit;
         this.groupBytes = groupBytes;
         this.prepareFor = prepareFor;
+        this.counts = counts;
     }
 
     @Override
@@ -92,13 +97,23 @@ final class SendLane implements Runnable {
         return group;
     }
 
-    /** Stores a group in one transaction. A duplicate id rolls it all back: then each request goes alone. */
+    /**
+     * Stores a group in one transaction. A duplicate id rolls it all back: then each request goes alone.
+     * The channel is opened before the requests are handed over, so that a broker that cannot be reached
+     * leaves them to their deadline.
+     */
     void send(List<Pending> group) {
+        Topic topic = group.get(0).topic();
+        try {
+            channel();
+        } catch (SendFailure unreachable) {
+            group.forEach(pending -> pending.publication().failed(reason(topic, unreachable)));
+            return;
+        }
         List<Pending> live = group.stream().filter(pending -> pending.publication().begin()).toList();
         if (live.isEmpty()) {
             return;
         }
-        Topic topic = live.get(0).topic();
         try {
             store(topic, live.stream().flatMap(pending -> pending.messages().stream()).toList(), live);
             live.forEach(pending -> pending.publication().stored());
@@ -147,19 +162,23 @@ final class SendLane implements Runnable {
         pending.publication().stored();
     }
 
-    /** One transaction, sent again with the same ids after a failover while anyone still waits for it. */
+    /**
+     * One transaction, sent again with the same ids after a failover while one of its requests is within
+     * its deadline (the others wait for the outcome as well). A duplicate of a resend counts as stored.
+     */
     private void store(Topic topic, List<Envelope> messages, List<Pending> waiting) throws SendFailure {
         for (int sends = 1;; sends++) {
             PublishChannel current = channel();
             try {
                 current.store(topic, messages);
+                counts.stored(topic, messages.size());
                 return;
             } catch (SendFailure failure) {
                 if (failure.reason() == SendFailure.Reason.BROKEN) {
                     dropChannel();
                 }
-                boolean awaited = waiting.stream().anyMatch(pending -> !pending.publication().isAnswered());
-                if (failure.reason() != SendFailure.Reason.FAILED_OVER || sends >= SENDS_PER_TRANSACTION || !awaited) {
+                boolean inTime = waiting.stream().anyMatch(pending -> pending.publication().mayResend());
+                if (failure.reason() != SendFailure.Reason.FAILED_OVER || sends >= SENDS_PER_TRANSACTION || !inTime) {
                     throw failure;
                 }
                 LOG.info(() -> "Sending " + messages.size() + " message(s) to " + topic.name()
@@ -178,6 +197,8 @@ final class SendLane implements Runnable {
                 return NotStored.noSubscription(topic);
             case UNREACHABLE:
                 return NotStored.brokerUnreachable();
+            case FAILED_OVER:
+                return NotStored.failedOver();
             default:
                 LOG.warning(() -> "Publishing to " + topic.name() + " failed: " + failure.getMessage());
                 return NotStored.failed();

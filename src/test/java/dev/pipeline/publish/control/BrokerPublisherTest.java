@@ -12,6 +12,7 @@ import dev.pipeline.topics.entity.Topic;
 import dev.pipeline.v1.Message;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,10 +39,11 @@ class BrokerPublisherTest {
         task.run();
     };
     private final BrokerPublisher publisher = new BrokerPublisher();
+    private final List<Integer> transactionSizes = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void start() {
-        publisher.start(broker, 2, countingResponder, deadlines, BrokerPublisher.DEADLINE_MILLIS);
+        publisher.start(broker, 2, countingResponder, deadlines, BrokerPublisher.DEADLINE_MILLIS, (topic, messages) -> transactionSizes.add(messages));
     }
 
     @AfterEach
@@ -76,6 +78,7 @@ class BrokerPublisherTest {
         for (int i = 0; i < waiting.size(); i++) {
             assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
         }
+        assertEquals(List.of(1, 1, 3), transactionSizes.stream().sorted().toList(), "counted: three transactions");
     }
 
     @Test
@@ -123,38 +126,55 @@ class BrokerPublisherTest {
     }
 
     @Test
-    void requestIsAnsweredExactlyOnceWhenTheBrokerCommitsAfterTheDeadline() throws Exception {
+    void requestTheBrokerHasAtTheDeadlineIsAnsweredByTheBrokerOnce() throws Exception {
         broker.holdCommits = true;
-        CompletableFuture<List<String>> late = single("a");
+        CompletableFuture<List<String>> slow = single("a");
         FakeBroker.Commit commit = broker.nextCommit();
 
         deadlines.fireAll();
-        assertUnavailable(late, "did not confirm the message(s) in time");
+        assertFalse(slow.isDone(), "no 503 while the broker may still store it");
         commit.release();
-        CompletableFuture<List<String>> next = single("b");
-        broker.nextCommit().release();
-        next.get(10, TimeUnit.SECONDS);
 
-        assertEquals(2, answers.get(), "one answer per request");
-        assertTrue(broker.stored.contains("a"), "the late commit still stored");
+        assertEquals(List.of("a"), slow.get(10, TimeUnit.SECONDS));
+        assertEquals(1, answers.get(), "one answer");
+        assertEquals(0, publisher.idsInFlight());
     }
 
     @Test
-    void idsAreReleasedWhenTheSendEndsNotWhenTheDeadlineAnswers() throws Exception {
+    void requestNoLaneTookByTheDeadlineIs503WithItsIdsFreeAndIsNeverSent() throws Exception {
         broker.holdCommits = true;
-        CompletableFuture<List<String>> late = single("a");
+        CompletableFuture<List<String>> a = single("a");
+        FakeBroker.Commit first = broker.nextCommit();
+        CompletableFuture<List<String>> b = single("b");
+        FakeBroker.Commit second = broker.nextCommit();
+        CompletableFuture<List<String>> queued = single("c");
+
+        deadlines.fireAll();
+        assertUnavailable(queued, "none was sent");
+        assertEquals(2, publisher.idsInFlight(), "only the ids at the broker are held");
+        CompletableFuture<List<String>> retry = single("c");
+        broker.holdCommits = false;
+        first.release();
+        second.release();
+
+        assertEquals(List.of("c"), retry.get(10, TimeUnit.SECONDS));
+        a.get(10, TimeUnit.SECONDS);
+        b.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("a", "b", "c"), broker.stored.stream().sorted().toList(), "c stored once, by its retry");
+    }
+
+    @Test
+    void transactionBrokenByAFailoverAfterTheDeadlineIsA503AndNotSentAgain() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> slow = single("a");
         FakeBroker.Commit commit = broker.nextCommit();
         deadlines.fireAll();
-        assertUnavailable(late, "in time");
-
-        CompletableFuture<List<String>> retry = single("a");
-        assertFalse(broker.hasMoreCommits(), "the retry waits for the send still holding its id");
+        broker.failNext(SendFailure.Reason.FAILED_OVER);
         commit.release();
-        broker.nextCommit().release();
 
-        assertEquals(List.of("a"), retry.get(10, TimeUnit.SECONDS));
-        assertEquals(List.of("a"), broker.stored, "stored once");
-        assertEquals(0, publisher.idsInFlight());
+        assertUnavailable(slow, "failed over");
+        assertFalse(broker.hasMoreCommits(), "not sent again");
+        assertEquals(List.of(), broker.stored);
     }
 
     @Test
@@ -210,7 +230,7 @@ class BrokerPublisherTest {
     void failoverThatOutlastsTheResendsIsA503NeverA500() throws Exception {
         broker.failNext(SendFailure.Reason.FAILED_OVER, SendFailure.Reason.FAILED_OVER, SendFailure.Reason.FAILED_OVER);
 
-        assertUnavailable(single("a"), "did not store");
+        assertUnavailable(single("a"), "failed over");
         assertEquals(List.of(), broker.stored);
     }
 
