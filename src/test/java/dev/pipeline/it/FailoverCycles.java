@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Producers behind a round-robin "load balancer" of gateways on a replicated pair, sending singles
@@ -29,8 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FailoverCycles {
 
     static final int BATCH_SIZE = 10;
-    /** The longest a gateway may take to answer, failover included: the contract's "never a hang". */
-    private static final Duration NEVER_A_HANG = Duration.ofSeconds(5);
+    /**
+     * The longest a gateway may take to answer, failover included: the contract's "never a hang". The
+     * gateway answers every request within 8 s (its last guard); the rest is slack for a loaded machine.
+     */
+    private static final Duration NEVER_A_HANG = Duration.ofSeconds(10);
     /** How long one request is retried before the run counts it as never stored. */
     private static final Duration RETRY_HORIZON = Duration.ofMinutes(2);
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(3);
@@ -39,16 +43,16 @@ final class FailoverCycles {
     record Result(int requests, int acknowledged, int refused, List<String> unexpected, int acknowledgedMessages,
             int lost, int duplicated, int partialBatches, List<Duration> failoverGaps, List<Duration> failbackGaps,
             List<Duration> backupActiveAfterKill, List<Duration> failbackAfterRestart, List<String> backupExits,
-            List<String> duplicatedRequests) {
+            List<String> duplicatedRequests, Duration slowestAnswer) {
 
         @Override
         public String toString() {
             return ("requests=%d 200=%d 503=%d other=%d acknowledgedMessages=%d lost=%d duplicated=%d partialBatches=%d"
                     + " longestWithout200AtFailover=%s longestWithout200AtFailback=%s backupActiveAfterKill=%s"
-                    + " primaryActiveAgainAfterRestart=%s (seconds) backupExitedAtFailback=%s")
+                    + " primaryActiveAgainAfterRestart=%s (seconds) backupExitedAtFailback=%s slowestAnswer=%.1fs")
                     .formatted(requests, acknowledged, refused, unexpected.size(), acknowledgedMessages, lost, duplicated,
                             partialBatches, seconds(failoverGaps), seconds(failbackGaps), seconds(backupActiveAfterKill),
-                            seconds(failbackAfterRestart), backupExits);
+                            seconds(failbackAfterRestart), backupExits, slowestAnswer.toMillis() / 1000.0);
         }
 
         private static List<String> seconds(List<Duration> durations) {
@@ -69,6 +73,7 @@ final class FailoverCycles {
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicLong slowestNanos = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     FailoverCycles(ArtemisProcess primary, ArtemisProcess backup, List<Gateway> gateways, String token) {
@@ -174,6 +179,7 @@ final class FailoverCycles {
         }
         requests.incrementAndGet();
         Duration took = Duration.ofNanos(System.nanoTime() - sent);
+        slowestNanos.accumulateAndGet(took.toNanos(), Math::max);
         attempts.computeIfAbsent(ids.get(0), first -> new ConcurrentLinkedQueue<>())
                 .add("gateway " + (char) ('a' + index) + " " + response.statusCode() + " at " + startedAt + " in "
                         + took.toMillis() + " ms");
@@ -257,6 +263,6 @@ final class FailoverCycles {
         }
         return new Result(requests.get(), acknowledgedRequests.size(), refused.get(), List.copyOf(unexpected),
                 acknowledgedMessages, lost, duplicated, partial, failoverGaps, failbackGaps, backupActive, failback,
-                List.copyOf(backupExits), duplicatedRequests);
+                List.copyOf(backupExits), duplicatedRequests, Duration.ofNanos(slowestNanos.get()));
     }
 }

@@ -62,6 +62,12 @@ class FaultIT {
         assertTrue(result.recoveries().get(0).compareTo(Duration.ofSeconds(10)) < 0, "recovered in seconds: " + result);
     }
 
+    /**
+     * A request the broker already has waits for its answer, which never comes: the client's callTimeout
+     * (2 s) ends the wait, after up to 2 s to hand it over; the rest is slack for a loaded machine.
+     */
+    private static final Duration FROZEN_BROKER_ANSWERED_WITHIN = Duration.ofSeconds(5);
+
     @Test
     void frozenBrokerGets503QuicklyWhileLivenessStaysFastAndServiceRecoversOnThaw() throws Exception {
         awaitStatus200("{\"message\":\"before the freeze\"}", Duration.ofSeconds(15));
@@ -73,7 +79,7 @@ class FaultIT {
                 Duration took = Duration.between(sent, Instant.now());
                 problem(response, 503);
                 assertTrue(response.headers().firstValue("Retry-After").isPresent());
-                assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "503 after " + took);
+                assertTrue(took.compareTo(FROZEN_BROKER_ANSWERED_WITHIN) < 0, "503 after " + took);
             }
             assertLivenessAnswersAtOnce();
         } finally {
@@ -87,7 +93,7 @@ class FaultIT {
         String body = "{\"message\":\"" + "f".repeat(30_000) + "\"}";
         TestBroker.Subscription subscription = TestBroker.subscribe(broker.clientUrl(), "tiny");
         try {
-            HttpResponse<String> response = sendUntilRefused("tiny", body);
+            HttpResponse<String> response = sendUntilRefused("tiny", body, Duration.ofSeconds(5));
             problem(response, 503);
             assertTrue(response.headers().firstValue("Retry-After").isPresent());
         } finally {
@@ -103,7 +109,7 @@ class FaultIT {
         String body = "{\"message\":\"" + "b".repeat(30_000) + "\"}";
         TestBroker.Subscription subscription = TestBroker.subscribe(broker.clientUrl(), "blocking");
         try {
-            HttpResponse<String> response = sendUntilRefused("blocking", body);
+            HttpResponse<String> response = sendUntilRefused("blocking", body, HELD_SEND_ANSWERED_WITHIN);
             problem(response, 503);
             assertTrue(response.headers().firstValue("Retry-After").isPresent());
             assertLivenessAnswersAtOnce();
@@ -150,13 +156,19 @@ class FaultIT {
     }
 
     /** Sends until the first answer that is not 200 (at most 50 tries), each answered within 5 s. */
-    private static HttpResponse<String> sendUntilRefused(String topic, String body) throws Exception {
+    /**
+     * A send the broker holds (BLOCK) is answered by the gateway's last guard, 8 s after the request
+     * arrived, as the broker never answers it; the rest is slack for a loaded machine.
+     */
+    private static final Duration HELD_SEND_ANSWERED_WITHIN = Duration.ofSeconds(10);
+
+    private static HttpResponse<String> sendUntilRefused(String topic, String body, Duration answeredWithin) throws Exception {
         HttpResponse<String> response = null;
         for (int i = 0; i < 50 && (response == null || response.statusCode() == 200); i++) {
             Instant sent = Instant.now();
             response = gateway.post(topic).token(TOKEN).json(body);
             Duration took = Duration.between(sent, Instant.now());
-            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took);
+            assertTrue(took.compareTo(answeredWithin) < 0, "answered after " + took);
         }
         return response;
     }

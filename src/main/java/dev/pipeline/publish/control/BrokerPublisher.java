@@ -33,8 +33,9 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * its send lanes, which stores whatever arrived meanwhile in one transaction; a batch waits for one
  * of {@code pipeline.broker.sessions} batch lanes and is a transaction of its own. A request is
  * answered by its transaction's outcome. One that no lane has taken within {@link #DEADLINE_MILLIS}
- * is withdrawn and answered 503; one the broker has is not: it waits for the broker's answer, bounded
- * by the client's {@code callTimeout}, so that a 503 never leaves a send of its ids in flight.
+ * is withdrawn and answered 503; one the broker has waits for the broker's answer, which the client's
+ * {@code callTimeout} bounds, so that a 503 does not leave a send of its ids in flight. Past
+ * {@link #ANSWER_MILLIS} every request is answered, 503 if need be.
  *
  * <p>Threads, all named {@code pipeline-*} and ended by {@link #close}: send lanes
  * {@code pipeline-send-<topic>-<n>}, batch lanes {@code pipeline-batch-<n>}, the responders that
@@ -43,8 +44,13 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 @ApplicationScoped
 public class BrokerPublisher implements MessagePublisher {
 
-    /** The longest a request waits for the broker, connecting included. */
+    /** The longest a request waits to be handed to the broker, connecting included. */
     static final long DEADLINE_MILLIS = 2_000;
+    /**
+     * The longest a request waits for an answer at all: the hand-over deadline plus the broker's answer
+     * within the client's callTimeout or callFailoverTimeout (2 s each), twice for a failover resend.
+     */
+    static final long ANSWER_MILLIS = 8_000;
     static final int LANES_PER_TOPIC = 2;
     /** Requests that may wait for one lane; more are refused with 503 at once. */
     static final int QUEUE_PER_LANE = 512;
@@ -73,6 +79,7 @@ public class BrokerPublisher implements MessagePublisher {
     private Executor responder;
     private Deadlines deadlines;
     private long deadlineMillis;
+    private long answerMillis;
     private Runnable stopExecutors = () -> { };
     private volatile boolean stopping;
 
@@ -87,7 +94,7 @@ public class BrokerPublisher implements MessagePublisher {
                     var scheduled = timer.schedule(task, millis, TimeUnit.MILLISECONDS);
                     return () -> scheduled.cancel(false);
                 },
-                DEADLINE_MILLIS, new SendMetrics(registry));
+                DEADLINE_MILLIS, ANSWER_MILLIS, new SendMetrics(registry));
         stopExecutors = () -> {
             timer.shutdown();
             responders.shutdown();
@@ -96,12 +103,13 @@ public class BrokerPublisher implements MessagePublisher {
 
     /** Everything but the container's part, so that tests can run publishing on a fake channel. */
     void start(PublishChannels channels, int sessions, Executor responder, Deadlines deadlines, long deadlineMillis,
-            SendCounts counts) {
+            long answerMillis, SendCounts counts) {
         this.channels = channels;
         this.counts = counts;
         this.responder = responder;
         this.deadlines = deadlines;
         this.deadlineMillis = deadlineMillis;
+        this.answerMillis = answerMillis;
         this.batchLanes = new SendLanes("batches", sessions * QUEUE_PER_LANE, sessions, n -> "pipeline-batch-" + n,
                 queue -> new SendLane(queue, channels, 1, 0, null, counts)).start();
     }
@@ -127,7 +135,7 @@ public class BrokerPublisher implements MessagePublisher {
         List<String> ids = messages.stream().map(Message::getMessageId).toList();
         List<Envelope> envelopes = messages.stream().map(message -> new Envelope(message, format, traceparent)).toList();
         Publication publication = new Publication(ids, responder);
-        publication.withdrawLateWith(NotStored::notSentInTime, deadlineMillis, deadlines);
+        publication.answerInTime(deadlineMillis, answerMillis, deadlines);
         SendLanes lanes = messages.size() == 1 ? lanes(topic) : batchLanes;
         inFlight.claim(topic.name(), ids).thenAccept(claim -> {
             if (publication.hold(claim)) {

@@ -29,6 +29,13 @@ public final class NotStored {
         return unavailable("the broker could not take the message(s) in time, none was sent" + SAFE_TO_RETRY);
     }
 
+    /** The broker holds a send past the last guard: it may still store the messages later. */
+    static UnavailableException notAnsweredInTime() {
+        return unavailable("the broker has not answered in time (a full address that blocks producers, or a "
+                + "stalled broker); the message(s) may still be stored, and retrying with the same messageIds "
+                + "after Retry-After stores none twice once they are");
+    }
+
     static UnavailableException failedOver() {
         return unavailable("the broker failed over while storing the message(s)" + SAFE_TO_RETRY
                 + ": what it stored is not stored again");

@@ -8,15 +8,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * The messages of one request on their way to the broker, answered once. Until a send lane hands
  * them to the broker they may be withdrawn: the deadline then answers 503 and they are never sent.
- * Once handed over, only the broker's outcome answers the request: a 503 is never given while a
- * send of this gateway could still store the messages, so a retry through any gateway follows the
- * first try instead of racing it (Artemis checks a transaction's ids against those already
- * committed, so two transactions in flight with one id would both be stored).
+ * Once handed over, the broker's outcome answers the request, so that a 503 does not leave a send
+ * of this gateway in flight and a retry through any gateway follows the first try instead of racing
+ * it (Artemis checks a transaction's ids against those already committed, so two transactions in
+ * flight with one id would both be stored). Only a broker that holds a send past the last guard
+ * gets a 503 while the send goes on.
  */
 final class Publication {
 
@@ -36,7 +36,7 @@ final class Publication {
     private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile InFlightIds.Claim claim;
-    private volatile Runnable cancelDeadline = () -> { };
+    private volatile Runnable cancelDeadlines = () -> { };
 
     Publication(List<String> messageIds, Executor responder) {
         this.messageIds = messageIds;
@@ -44,20 +44,27 @@ final class Publication {
     }
 
     /**
-     * After {@code millis}: a request still waiting is withdrawn and answered with what {@code late}
-     * makes; one already handed to the broker keeps waiting for the outcome, but is not sent again.
+     * After {@code withdrawMillis} a request still waiting is withdrawn (503, never sent); one already
+     * handed to the broker keeps waiting for the outcome but is not sent again. After {@code answerMillis}
+     * it is answered 503 whatever the broker does (a send held by an address full under the BLOCK policy
+     * can wait for good): the last guard against a hang, its ids claimed until the send really ends.
      */
-    void withdrawLateWith(Supplier<UnavailableException> late, long millis, Deadlines deadlines) {
-        cancelDeadline = deadlines.after(millis, () -> {
+    void answerInTime(long withdrawMillis, long answerMillis, Deadlines deadlines) {
+        Runnable cancelWithdraw = deadlines.after(withdrawMillis, () -> {
             if (state.compareAndSet(State.WAITING, State.ANSWERED)) {
                 finish();
-                respond(late.get());
+                respond(NotStored.notSentInTime());
             } else {
                 state.compareAndSet(State.SENDING, State.SENDING_LATE);
             }
         });
+        Runnable cancelGiveUp = deadlines.after(answerMillis, () -> answer(NotStored.notAnsweredInTime()));
+        cancelDeadlines = () -> {
+            cancelWithdraw.run();
+            cancelGiveUp.run();
+        };
         if (state.get() == State.ANSWERED) {
-            cancelDeadline.run();
+            cancelDeadlines.run();
         }
     }
 
@@ -123,7 +130,7 @@ final class Publication {
 
     /** Completes the request on the responder: the broker client's and the send threads must not write HTTP responses. */
     private void respond(UnavailableException reason) {
-        cancelDeadline.run();
+        cancelDeadlines.run();
         Runnable complete = reason == null ? () -> answer.complete(messageIds) : () -> answer.completeExceptionally(reason);
         try {
             responder.execute(complete);

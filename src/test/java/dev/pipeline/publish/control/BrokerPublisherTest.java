@@ -13,6 +13,8 @@ import dev.pipeline.v1.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +45,8 @@ class BrokerPublisherTest {
 
     @BeforeEach
     void start() {
-        publisher.start(broker, 2, countingResponder, deadlines, BrokerPublisher.DEADLINE_MILLIS, (topic, messages) -> transactionSizes.add(messages));
+        publisher.start(broker, 2, countingResponder, deadlines, BrokerPublisher.DEADLINE_MILLIS,
+                BrokerPublisher.ANSWER_MILLIS, (topic, messages) -> transactionSizes.add(messages));
     }
 
     @AfterEach
@@ -131,7 +134,7 @@ class BrokerPublisherTest {
         CompletableFuture<List<String>> slow = single("a");
         FakeBroker.Commit commit = broker.nextCommit();
 
-        deadlines.fireAll();
+        deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
         assertFalse(slow.isDone(), "no 503 while the broker may still store it");
         commit.release();
 
@@ -149,7 +152,7 @@ class BrokerPublisherTest {
         FakeBroker.Commit second = broker.nextCommit();
         CompletableFuture<List<String>> queued = single("c");
 
-        deadlines.fireAll();
+        deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
         assertUnavailable(queued, "none was sent");
         assertEquals(2, publisher.idsInFlight(), "only the ids at the broker are held");
         CompletableFuture<List<String>> retry = single("c");
@@ -164,11 +167,29 @@ class BrokerPublisherTest {
     }
 
     @Test
+    void sendTheBrokerHoldsPastTheLastGuardIs503AndKeepsItsIdsUntilItEnds() throws Exception {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> held = single("a");
+        FakeBroker.Commit commit = broker.nextCommit();
+
+        deadlines.fireDueAfter(BrokerPublisher.ANSWER_MILLIS);
+        assertUnavailable(held, "has not answered in time");
+        CompletableFuture<List<String>> retry = single("a");
+        assertFalse(broker.hasMoreCommits(), "the retry waits for the send still holding its id");
+        broker.holdCommits = false;
+        commit.release();
+
+        assertEquals(List.of("a"), retry.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), broker.stored, "stored once");
+        assertEquals(1 + 1, answers.get(), "one answer per request");
+    }
+
+    @Test
     void transactionBrokenByAFailoverAfterTheDeadlineIsA503AndNotSentAgain() throws Exception {
         broker.holdCommits = true;
         CompletableFuture<List<String>> slow = single("a");
         FakeBroker.Commit commit = broker.nextCommit();
-        deadlines.fireAll();
+        deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
         broker.failNext(SendFailure.Reason.FAILED_OVER);
         commit.release();
 
@@ -337,13 +358,13 @@ class BrokerPublisherTest {
         assertEquals(NotStored.RETRY_AFTER_SECONDS, unavailable.retryAfterSeconds());
     }
 
-    /** Deadlines that fire when the test calls {@link #fireAll}. */
+    /** Deadlines that fire when the test says that their time has come. */
     private static final class ManualDeadlines implements Deadlines {
-        private final List<Runnable> due = new ArrayList<>();
+        private final Map<Runnable, Long> due = new LinkedHashMap<>();
 
         @Override
         public synchronized Runnable after(long millis, Runnable task) {
-            due.add(task);
+            due.put(task, millis);
             return () -> {
                 synchronized (this) {
                     due.remove(task);
@@ -351,11 +372,11 @@ class BrokerPublisherTest {
             };
         }
 
-        void fireAll() {
-            List<Runnable> firing;
+        /** Runs every task due within {@code millis} of its request. */
+        void fireDueAfter(long millis) {
+            List<Runnable> firing = new ArrayList<>();
             synchronized (this) {
-                firing = List.copyOf(due);
-                due.clear();
+                due.entrySet().removeIf(entry -> entry.getValue() <= millis && firing.add(entry.getKey()));
             }
             firing.forEach(Runnable::run);
         }
