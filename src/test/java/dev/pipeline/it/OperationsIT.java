@@ -73,6 +73,8 @@ class OperationsIT {
         assertEquals(batch.getBytes(StandardCharsets.UTF_8).length,
                 delta(before, after, "pipeline_received_bytes_total", "clicks", "2xx"));
         assertEquals(1.0, delta(before, after, "pipeline_request_duration_seconds_count", "clicks", "2xx"));
+        assertEquals(1.0, delta(before, after, "pipeline_publish_transactions_total", "clicks", null), "the batch is one transaction");
+        assertEquals(3.0, delta(before, after, "pipeline_publish_transaction_messages_total", "clicks", null));
     }
 
     @Test

@@ -53,20 +53,35 @@ final class ArtemisChannel implements PublishChannel {
     private final BrokerConnection broker;
     private final Connection connection;
     private final Session session;
-    private final ClientProducer producer;
     private final Session aloneSession;
-    private final ClientProducer aloneProducer;
-    private final Map<String, SimpleString> addresses = new HashMap<>();
+    /** Per topic, the transacted and the plain session's producer. */
+    private final Map<String, Producers> producers = new HashMap<>();
     private final Map<String, Long> subscribedCheckedAt = new HashMap<>();
 
-    private ArtemisChannel(BrokerConnection broker, Connection connection, Session session, Session aloneSession)
-            throws ActiveMQException {
+    private ArtemisChannel(BrokerConnection broker, Connection connection, Session session, Session aloneSession) {
         this.broker = broker;
         this.connection = connection;
         this.session = session;
-        this.producer = ((ActiveMQSession) session).getCoreSession().createProducer();
         this.aloneSession = aloneSession;
-        this.aloneProducer = ((ActiveMQSession) aloneSession).getCoreSession().createProducer();
+    }
+
+    /**
+     * A topic's producers, one per session. Each is bound to its address, so that it asks the broker
+     * for producer credits as it is made (at the lane's start, for the lane's topic) rather than at its
+     * first send: a first send to a broker that has stopped answering would wait for credits for good.
+     */
+    private record Producers(ClientProducer transacted, ClientProducer alone) {
+    }
+
+    private Producers producers(Topic topic) throws ActiveMQException {
+        Producers topicProducers = producers.get(topic.name());
+        if (topicProducers == null) {
+            SimpleString address = SimpleString.of(topic.name());
+            topicProducers = new Producers(((ActiveMQSession) session).getCoreSession().createProducer(address),
+                    ((ActiveMQSession) aloneSession).getCoreSession().createProducer(address));
+            producers.put(topic.name(), topicProducers);
+        }
+        return topicProducers;
     }
 
     static ArtemisChannel open(BrokerConnection broker) throws SendFailure {
@@ -82,7 +97,7 @@ final class ArtemisChannel implements PublishChannel {
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
             aloneSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             return new ArtemisChannel(broker, connection, session, aloneSession);
-        } catch (JMSException | ActiveMQException e) {
+        } catch (JMSException e) {
             closeQuietly(session);
             closeQuietly(aloneSession);
             broker.discard(connection, e.toString());
@@ -99,12 +114,13 @@ final class ArtemisChannel implements PublishChannel {
         boolean alone = messages.size() == 1;
         try {
             requireSubscription(topic.name());
+            Producers topicProducers = producers(topic);
             if (alone) {
-                aloneProducer.send(address(topic), encoded(topic, messages.get(0)));
+                topicProducers.alone().send(encoded(topic, messages.get(0)));
                 return;
             }
             for (Envelope message : messages) {
-                producer.send(address(topic), encoded(topic, message));
+                topicProducers.transacted().send(encoded(topic, message));
             }
             session.commit();
         } catch (JMSException | ActiveMQException e) {
@@ -164,10 +180,6 @@ final class ArtemisChannel implements PublishChannel {
         }
     }
 
-    private SimpleString address(Topic topic) {
-        return addresses.computeIfAbsent(topic.name(), SimpleString::of);
-    }
-
     /** One clock reading for both, so that {@code JMSExpiration - JMSTimestamp} is exactly the topic's TTL. */
     private ClientMessage encoded(Topic topic, Envelope envelope) throws JMSException {
         long now = System.currentTimeMillis();
@@ -181,13 +193,17 @@ final class ArtemisChannel implements PublishChannel {
         return core;
     }
 
-    /** Checks the topic's subscription now, so that the first send need not; a missing one is reported by that send. */
+    /**
+     * Makes the topic's producers (asking for their credits) and checks its subscription now, so that the
+     * first send need not; a missing subscription is reported by that send.
+     */
     @Override
     public void prepare(Topic topic) {
         try {
+            producers(topic);
             requireSubscription(topic.name());
-        } catch (JMSException e) {
-            LOG.fine(() -> "Checking the subscription of " + topic.name() + " failed: " + e);
+        } catch (JMSException | ActiveMQException e) {
+            LOG.fine(() -> "Preparing to send to " + topic.name() + " failed: " + e);
         }
     }
 

@@ -34,7 +34,7 @@ final class SendLane implements Runnable {
     /**
      * @param groupLimit the most requests stored in one transaction
      * @param groupBytes a group stops growing once its messages reach this size
-     * @param prepareFor the topic whose subscription to check at start, or null
+     * @param prepareFor the topic to prepare for at start (its producers, its subscription), or null
      * @param counts      told of every transaction stored
      */
     SendLane(BlockingQueue<Pending> queue, PublishChannels channels, int groupLimit, int groupBytes, Topic prepareFor,
