@@ -130,26 +130,21 @@ class BrokerPublisherTest {
 
     @Test
     void requestTheBrokerHasAtTheDeadlineIsAnsweredByTheBrokerOnce() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> slow = single("a");
-        FakeBroker.Commit commit = broker.nextCommit();
+        Held slow = heldAtTheBroker("a");
 
         deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
-        assertFalse(slow.isDone(), "no 503 while the broker may still store it");
-        commit.release();
+        assertFalse(slow.answer().isDone(), "no 503 while the broker may still store it");
+        slow.commit().release();
 
-        assertEquals(List.of("a"), slow.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), slow.answer().get(10, TimeUnit.SECONDS));
         assertEquals(1, answers.get(), "one answer");
         assertEquals(0, publisher.idsInFlight());
     }
 
     @Test
     void requestNoLaneTookByTheDeadlineIs503WithItsIdsFreeAndIsNeverSent() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> a = single("a");
-        FakeBroker.Commit first = broker.nextCommit();
-        CompletableFuture<List<String>> b = single("b");
-        FakeBroker.Commit second = broker.nextCommit();
+        Held a = heldAtTheBroker("a");
+        Held b = heldAtTheBroker("b");
         CompletableFuture<List<String>> queued = single("c");
 
         deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
@@ -157,27 +152,25 @@ class BrokerPublisherTest {
         assertEquals(2, publisher.idsInFlight(), "only the ids at the broker are held");
         CompletableFuture<List<String>> retry = single("c");
         broker.holdCommits = false;
-        first.release();
-        second.release();
+        a.commit().release();
+        b.commit().release();
 
         assertEquals(List.of("c"), retry.get(10, TimeUnit.SECONDS));
-        a.get(10, TimeUnit.SECONDS);
-        b.get(10, TimeUnit.SECONDS);
+        a.answer().get(10, TimeUnit.SECONDS);
+        b.answer().get(10, TimeUnit.SECONDS);
         assertEquals(List.of("a", "b", "c"), broker.stored.stream().sorted().toList(), "c stored once, by its retry");
     }
 
     @Test
     void sendTheBrokerHoldsPastTheLastGuardIs503AndKeepsItsIdsUntilItEnds() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> held = single("a");
-        FakeBroker.Commit commit = broker.nextCommit();
+        Held held = heldAtTheBroker("a");
 
         deadlines.fireDueAfter(BrokerPublisher.ANSWER_MILLIS);
-        assertUnavailable(held, "has not answered in time");
+        assertUnavailable(held.answer(), "has not answered in time");
         CompletableFuture<List<String>> retry = single("a");
         assertFalse(broker.hasMoreCommits(), "the retry waits for the send still holding its id");
         broker.holdCommits = false;
-        commit.release();
+        held.commit().release();
 
         assertEquals(List.of("a"), retry.get(10, TimeUnit.SECONDS));
         assertEquals(List.of("a"), broker.stored, "stored once");
@@ -186,14 +179,12 @@ class BrokerPublisherTest {
 
     @Test
     void transactionBrokenByAFailoverAfterTheDeadlineIsA503AndNotSentAgain() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> slow = single("a");
-        FakeBroker.Commit commit = broker.nextCommit();
+        Held slow = heldAtTheBroker("a");
         deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
         broker.failNext(SendFailure.Reason.FAILED_OVER);
-        commit.release();
+        slow.commit().release();
 
-        assertUnavailable(slow, "failed over");
+        assertUnavailable(slow.answer(), "failed over");
         assertFalse(broker.hasMoreCommits(), "not sent again");
         assertEquals(List.of(), broker.stored);
     }
@@ -336,6 +327,16 @@ class BrokerPublisherTest {
         assertTrue(broker.opened.stream().anyMatch(channel -> commit.thread.equals(channel.closedBy)));
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .map(Thread::getName).filter(name -> name.startsWith("pipeline-send-") || name.startsWith("pipeline-batch-")).toList());
+    }
+
+    /** A single message whose send the fake broker holds until the test releases its commit. */
+    private record Held(CompletableFuture<List<String>> answer, FakeBroker.Commit commit) {
+    }
+
+    private Held heldAtTheBroker(String id) throws InterruptedException {
+        broker.holdCommits = true;
+        CompletableFuture<List<String>> answer = single(id);
+        return new Held(answer, broker.nextCommit());
     }
 
     private CompletableFuture<List<String>> single(String id) {
