@@ -63,21 +63,18 @@ class BrokerPublisherTest {
 
     @Test
     void singlesArrivingWhileBothLanesCommitAreStoredTogetherInOneTransaction() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> first = single("a");
-        FakeBroker.Commit firstCommit = broker.nextCommit();
-        CompletableFuture<List<String>> second = single("b");
-        FakeBroker.Commit secondCommit = broker.nextCommit();
+        Held first = heldAtTheBroker("a");
+        Held second = heldAtTheBroker("b");
         List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(this::single).toList();
 
-        firstCommit.release();
+        first.commit().release();
         FakeBroker.Commit group = broker.nextCommit();
         group.release();
-        secondCommit.release();
+        second.commit().release();
 
         assertEquals(List.of("c", "d", "e"), group.ids);
-        assertEquals(List.of("a"), first.get(10, TimeUnit.SECONDS));
-        assertEquals(List.of("b"), second.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), first.answer().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("b"), second.answer().get(10, TimeUnit.SECONDS));
         for (int i = 0; i < waiting.size(); i++) {
             assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
         }
@@ -87,24 +84,21 @@ class BrokerPublisherTest {
     @Test
     void duplicateInsideACoalescedGroupDoesNotFailTheOthers() throws Exception {
         broker.stored.add("d");
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> first = single("a");
-        FakeBroker.Commit firstCommit = broker.nextCommit();
-        CompletableFuture<List<String>> second = single("b");
-        FakeBroker.Commit secondCommit = broker.nextCommit();
+        Held first = heldAtTheBroker("a");
+        Held second = heldAtTheBroker("b");
         List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(this::single).toList();
-        firstCommit.release();
+        first.commit().release();
         FakeBroker.Commit group = broker.nextCommit();
         broker.holdCommits = false;
         group.release();
-        secondCommit.release();
+        second.commit().release();
 
         assertEquals(List.of("c", "d", "e"), group.ids);
         for (int i = 0; i < waiting.size(); i++) {
             assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
         }
-        first.get(10, TimeUnit.SECONDS);
-        second.get(10, TimeUnit.SECONDS);
+        first.answer().get(10, TimeUnit.SECONDS);
+        second.answer().get(10, TimeUnit.SECONDS);
         assertEquals(List.of("a", "b", "c", "d", "e"), broker.stored.stream().sorted().toList(), "each stored once");
     }
 
@@ -207,13 +201,10 @@ class BrokerPublisherTest {
 
     @Test
     void connectionFailureFailsEveryRequestOfTheTransactionAndTheNextOneConnectsAnew() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> first = single("a");
-        FakeBroker.Commit firstCommit = broker.nextCommit();
-        CompletableFuture<List<String>> second = single("b");
-        FakeBroker.Commit secondCommit = broker.nextCommit();
+        Held first = heldAtTheBroker("a");
+        Held second = heldAtTheBroker("b");
         List<CompletableFuture<List<String>>> group = Stream.of("c", "d").map(this::single).toList();
-        firstCommit.release();
+        first.commit().release();
         FakeBroker.Commit groupCommit = broker.nextCommit();
         broker.failNext(SendFailure.Reason.BROKEN);
         groupCommit.release();
@@ -222,9 +213,9 @@ class BrokerPublisherTest {
             assertUnavailable(answer, "did not store");
         }
         broker.holdCommits = false;
-        secondCommit.release();
-        first.get(10, TimeUnit.SECONDS);
-        second.get(10, TimeUnit.SECONDS);
+        second.commit().release();
+        first.answer().get(10, TimeUnit.SECONDS);
+        second.answer().get(10, TimeUnit.SECONDS);
         assertEquals(List.of("e"), single("e").get(10, TimeUnit.SECONDS));
         assertEquals(1, broker.opened.stream().filter(channel -> channel.closedBy != null).count(), "the broken channel is closed");
         assertEquals(List.of("a", "b", "e"), broker.stored.stream().sorted().toList());
