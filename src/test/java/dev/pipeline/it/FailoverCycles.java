@@ -1,22 +1,15 @@
 package dev.pipeline.it;
 
-import jakarta.jms.Message;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FailoverCycles {
 
-    static final int BATCH_SIZE = 10;
     /**
      * The longest a gateway may take to answer, failover included: the contract's "never a hang". The
      * gateway answers every request within 8 s (its last guard); the rest is slack for a loaded machine.
@@ -65,8 +57,7 @@ final class FailoverCycles {
     private final List<Gateway> gateways;
     private final String token;
     private final AtomicInteger nextGateway = new AtomicInteger();
-    private final Map<String, List<String>> acknowledgedRequests = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> sentRequests = new ConcurrentHashMap<>();
+    private final ProducerLedger ledger = new ProducerLedger("failover-");
     private final ConcurrentLinkedQueue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
     /** Every try of each request (by its first id): gateway, answer, when, how long. */
     private final Map<String, ConcurrentLinkedQueue<String>> attempts = new ConcurrentHashMap<>();
@@ -74,7 +65,6 @@ final class FailoverCycles {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicLong slowestNanos = new AtomicLong();
-    private final AtomicBoolean running = new AtomicBoolean(true);
 
     FailoverCycles(ArtemisProcess primary, ArtemisProcess backup, List<Gateway> gateways, String token) {
         this.primary = primary;
@@ -93,12 +83,7 @@ final class FailoverCycles {
         String subscriptionName = subscription.name();
         subscription.detach();
 
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        List<Future<?>> loops = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            boolean batches = p % 2 == 1;
-            loops.add(pool.submit(() -> produce(batches)));
-        }
+        ledger.start(producers, this::produce);
         List<Duration> failoverGaps = new ArrayList<>();
         List<Duration> failbackGaps = new ArrayList<>();
         List<Duration> backupActive = new ArrayList<>();
@@ -129,46 +114,34 @@ final class FailoverCycles {
                 failbackGaps.add(longestWithout200(restarted, System.nanoTime()));
             }
         } finally {
-            running.set(false);
-            for (Future<?> loop : loops) {
-                loop.get(RETRY_HORIZON.toMinutes() + 1, TimeUnit.MINUTES);
-            }
-            pool.shutdown();
+            ledger.stop(RETRY_HORIZON.plusMinutes(1));
         }
         return count(subscriptionName, failoverGaps, failbackGaps, backupActive, failback, backupExits);
     }
 
-    /** Sends new requests while running; each one until it is answered 200, with the same ids. */
-    private Void produce(boolean batches) throws Exception {
-        while (running.get()) {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < (batches ? BATCH_SIZE : 1); i++) {
-                ids.add("failover-" + UUID.randomUUID());
+    /** A new request, sent until it is answered 200, with the same ids. */
+    private void produce(boolean batches) throws Exception {
+        ProducerLedger.Request request = ledger.newRequest(batches);
+        Instant giveUp = Instant.now().plus(RETRY_HORIZON);
+        while (!send(request)) {
+            if (Instant.now().isAfter(giveUp)) {
+                unexpected.add("no 200 within " + RETRY_HORIZON + " for " + request.name());
+                break;
             }
-            sentRequests.put(ids.get(0), ids);
-            String body = ids.stream().map(id -> "{\"message\":\"m\",\"messageId\":\"" + id + "\"}")
-                    .reduce((a, b) -> a + "," + b).map(all -> batches ? "[" + all + "]" : all).orElseThrow();
-            Instant giveUp = Instant.now().plus(RETRY_HORIZON);
-            while (!send(body, ids)) {
-                if (Instant.now().isAfter(giveUp)) {
-                    unexpected.add("no 200 within " + RETRY_HORIZON + " for " + ids.get(0));
-                    break;
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
-        return null;
     }
 
     /** One try on the next gateway; true once answered 200. */
-    private boolean send(String body, List<String> ids) {
+    private boolean send(ProducerLedger.Request request) {
+        List<String> ids = request.ids();
         int index = Math.floorMod(nextGateway.getAndIncrement(), gateways.size());
         Gateway gateway = gateways.get(index);
         Instant startedAt = Instant.now();
         long sent = System.nanoTime();
         HttpResponse<String> response;
         try {
-            response = gateway.post("orders").token(token).json(body);
+            response = gateway.post("orders").token(token).json(request.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -191,7 +164,7 @@ final class FailoverCycles {
             if (!ids.equals(Responses.messageIds(response))) {
                 unexpected.add("200 with other ids: " + response.body());
             }
-            acknowledgedRequests.put(ids.get(0), ids);
+            ledger.acknowledged(request);
             return true;
         }
         if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()) {
@@ -214,55 +187,23 @@ final class FailoverCycles {
     }
 
     private void awaitAcknowledged(int more, String what) throws InterruptedException {
-        int atLeast = acknowledgedRequests.size() + more;
-        Instant deadline = Instant.now().plus(PHASE_TIMEOUT);
-        while (acknowledgedRequests.size() < atLeast) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + ": " + acknowledgedRequests.size() + " of " + atLeast + " within "
-                        + PHASE_TIMEOUT + "; unexpected so far: " + unexpected);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        ledger.awaitAcknowledged(more, PHASE_TIMEOUT, what, () -> "; unexpected so far: " + unexpected);
     }
 
     private Result count(String subscriptionName, List<Duration> failoverGaps, List<Duration> failbackGaps,
             List<Duration> backupActive, List<Duration> failback, List<String> backupExits) throws Exception {
-        String marker = "marker-" + UUID.randomUUID();
-        HttpResponse<String> end = gateways.get(0).post("orders").token(token)
-                .json("{\"message\":\"end\",\"messageId\":\"" + marker + "\"}");
-        if (end.statusCode() != 200) {
-            throw new AssertionError("the closing marker was not accepted: " + end.statusCode() + " " + end.body());
-        }
-        Map<String, Integer> consumed = new HashMap<>();
-        try (var resumed = TestBroker.resume(ReplicatedPair.clientUrl(), "orders", subscriptionName)) {
-            for (Message message : resumed.untilMarker(marker)) {
-                consumed.merge(message.getStringProperty("messageId"), 1, Integer::sum);
-            }
-        }
-        int lost = 0;
-        int acknowledgedMessages = 0;
-        for (List<String> ids : acknowledgedRequests.values()) {
-            acknowledgedMessages += ids.size();
-            lost += (int) ids.stream().filter(id -> !consumed.containsKey(id)).count();
-        }
-        int duplicated = (int) consumed.values().stream().filter(n -> n > 1).count();
+        ProducerLedger.Count count = ledger.readBack(gateways.get(0), "orders", token, ReplicatedPair.clientUrl(),
+                subscriptionName);
         List<String> duplicatedRequests = new ArrayList<>();
-        for (List<String> ids : sentRequests.values()) {
-            List<String> twice = ids.stream().filter(id -> consumed.getOrDefault(id, 0) > 1).toList();
+        for (List<String> ids : ledger.sent().values()) {
+            List<String> twice = ids.stream().filter(id -> count.consumed().getOrDefault(id, 0) > 1).toList();
             if (!twice.isEmpty()) {
                 duplicatedRequests.add((ids.size() == 1 ? "single " : "batch of " + ids.size() + " ") + twice.size()
                         + " stored twice, tries: " + attempts.get(ids.get(0)));
             }
         }
-        int partial = 0;
-        for (List<String> ids : sentRequests.values()) {
-            long stored = ids.stream().filter(consumed::containsKey).count();
-            if (stored != 0 && stored != ids.size()) {
-                partial++;
-            }
-        }
-        return new Result(requests.get(), acknowledgedRequests.size(), refused.get(), List.copyOf(unexpected),
-                acknowledgedMessages, lost, duplicated, partial, failoverGaps, failbackGaps, backupActive, failback,
+        return new Result(requests.get(), ledger.acknowledgedRequests(), refused.get(), List.copyOf(unexpected),
+                count.acknowledgedMessages(), count.lost(), count.duplicated(), count.partialBatches(), failoverGaps, failbackGaps, backupActive, failback,
                 List.copyOf(backupExits), duplicatedRequests, Duration.ofNanos(slowestNanos.get()));
     }
 }

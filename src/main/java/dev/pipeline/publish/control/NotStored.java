@@ -32,8 +32,8 @@ public final class NotStored {
     /** The broker holds a send past the last guard: it may still store the messages later. */
     static UnavailableException notAnsweredInTime() {
         return unavailable("the broker has not answered in time (a full address that blocks producers, or a "
-                + "stalled broker); the message(s) may still be stored, and retrying with the same messageIds "
-                + "after Retry-After stores none twice once they are");
+                + "stalled broker) and may still store the message(s); retry with the same messageIds after "
+                + "Retry-After: what it stored is not stored again");
     }
 
     static UnavailableException failedOver() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.pipeline.testing.CapturedWarnings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,13 +17,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JwksMirrorTest {
 
@@ -35,24 +33,8 @@ class JwksMirrorTest {
     private final AtomicInteger fetches = new AtomicInteger();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final List<JwksMirror.KeysChanged> changes = new ArrayList<>();
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Logger logger = Logger.getLogger(JwksMirror.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    @RegisterExtension
+    final CapturedWarnings warnings = new CapturedWarnings(JwksMirror.class);
     private JwksMirror mirror;
 
     @BeforeEach
@@ -68,13 +50,11 @@ class JwksMirrorTest {
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
         mirror = JwksMirror.of(uri, clock::get, changes::add);
-        logger.addHandler(capture);
         mirror.fetch();
     }
 
     @AfterEach
     void stop() {
-        logger.removeHandler(capture);
         server.stop(0);
     }
 

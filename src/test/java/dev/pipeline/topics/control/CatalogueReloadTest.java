@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pipeline.testing.CapturedWarnings;
 import dev.pipeline.topics.entity.Topic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CatalogueReloadTest {
@@ -37,24 +33,8 @@ class CatalogueReloadTest {
 
     private Path file;
     private TopicCatalogue catalogue;
-    private final Logger logger = Logger.getLogger(TopicCatalogue.class.getName());
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    @RegisterExtension
+    final CapturedWarnings warnings = new CapturedWarnings(TopicCatalogue.class);
 
     @BeforeEach
     void loadFirstVersion() throws IOException {
@@ -63,12 +43,6 @@ class CatalogueReloadTest {
         catalogue = new TopicCatalogue();
         catalogue.catalogueFile = Optional.of(file.toString());
         catalogue.load();
-        logger.addHandler(capture);
-    }
-
-    @AfterEach
-    void stopCapturing() {
-        logger.removeHandler(capture);
     }
 
     @Test
@@ -77,7 +51,7 @@ class CatalogueReloadTest {
 
         assertFalse(catalogue.reload());
         assertEquals(version, catalogue.version());
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), warnings.records());
     }
 
     @Test
@@ -134,7 +108,7 @@ class CatalogueReloadTest {
         assertEquals(version, catalogue.version());
         assertTrue(catalogue.topic("orders").isPresent());
         assertEquals(1, warnings.size(), warnings.toString());
-        String line = warnings.get(0).getMessage();
+        String line = warnings.message(0);
         assertTrue(line.contains("topics[0].ttl 'an hour'"), line);
         assertTrue(line.contains(version + " stays in force"), line);
         assertTrue(catalogue.refusal().orElseThrow().contains("topics[0].ttl"), catalogue.refusal().toString());
@@ -180,7 +154,7 @@ class CatalogueReloadTest {
 
         assertTrue(catalogue.topic("orders").isPresent());
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).getMessage().contains("cannot be read"), warnings.get(0).getMessage());
+        assertTrue(warnings.message(0).contains("cannot be read"), warnings.message(0));
     }
 
     @Test
