@@ -1,5 +1,6 @@
 package dev.pipeline.auth.control;
 
+import dev.pipeline.lifecycle.control.HeldLoggerLevel;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

@@ -1,8 +1,12 @@
 package dev.pipeline.broker.control;
 
+import dev.pipeline.lifecycle.control.HeldLoggerLevel;
 import dev.pipeline.topics.entity.Topic;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -32,10 +36,20 @@ final class EmbeddedBroker {
     private static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 124_000;
     private static final long GLOBAL_MAX_BYTES = 128L * 1024 * 1024;
 
-    private final EmbeddedActiveMQ server;
+    /**
+     * Artemis's audit loggers: at INFO the message one logs a line of about 1.5 KB for every message
+     * sent, so any producer could fill the operator's disk. The distribution turns them off in its
+     * logging configuration; the embedded broker holds them at WARNING unless the operator set a level.
+     */
+    static final List<String> AUDIT_LOGGERS = List.of("org.apache.activemq.audit.base",
+            "org.apache.activemq.audit.message", "org.apache.activemq.audit.resource");
 
-    private EmbeddedBroker(EmbeddedActiveMQ server) {
+    private final EmbeddedActiveMQ server;
+    private final List<HeldLoggerLevel> quietedAudit;
+
+    private EmbeddedBroker(EmbeddedActiveMQ server, List<HeldLoggerLevel> quietedAudit) {
         this.server = server;
+        this.quietedAudit = quietedAudit;
     }
 
     static EmbeddedBroker start(Path dataDirectory, String acceptorUrl, Collection<Topic> topics) {
@@ -73,16 +87,20 @@ final class EmbeddedBroker {
                 .addQueueConfiguration(QueueConfiguration.of(localSubscription(topic.name()))
                         .setAddress(topic.name()).setRoutingType(RoutingType.MULTICAST).setDurable(true))));
 
+        List<HeldLoggerLevel> quietedAudit = AUDIT_LOGGERS.stream()
+                .flatMap(name -> HeldLoggerLevel.hold(name, Level.WARNING, LogManager.getLogManager()::getProperty).stream())
+                .toList();
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         try {
             server.start();
         } catch (Exception e) {
+            quietedAudit.forEach(HeldLoggerLevel::release);
             throw new IllegalStateException("embedded broker did not start (data " + dataDirectory + ", acceptor "
                     + acceptorUrl + "): " + e.getMessage(), e);
         }
         LOG.info(() -> "Embedded Artemis broker started: data " + dataDirectory.toAbsolutePath() + ", JMS clients connect to "
                 + acceptorUrl);
-        return new EmbeddedBroker(server);
+        return new EmbeddedBroker(server, quietedAudit);
     }
 
     /**
@@ -99,5 +117,6 @@ final class EmbeddedBroker {
         } catch (Exception e) {
             LOG.warning("Embedded broker did not stop cleanly: " + e);
         }
+        quietedAudit.forEach(HeldLoggerLevel::release);
     }
 }

@@ -1,4 +1,4 @@
-package dev.pipeline.auth.control;
+package dev.pipeline.lifecycle.control;
 
 import java.util.Optional;
 import java.util.function.UnaryOperator;

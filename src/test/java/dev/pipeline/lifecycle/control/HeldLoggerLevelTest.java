@@ -1,4 +1,4 @@
-package dev.pipeline.auth.control;
+package dev.pipeline.lifecycle.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
