@@ -1,5 +1,6 @@
 package dev.pipeline.produce.boundary;
 
+import dev.pipeline.produce.control.FailedRequestLog;
 import dev.pipeline.topics.control.TopicCatalogue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,7 +27,8 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Counts every produce request by topic and outcome (2xx, 4xx, 5xx): requests, messages stored,
- * request bytes, and latency; and logs each failed request with its topic, status and reason.
+ * request bytes, and latency; and logs each failed request with its topic, status and reason (at
+ * most {@link FailedRequestLog} lines a minute).
  * Topics outside the catalogue are counted as {@code unknown}, so that random names cannot grow
  * the metrics without bound.
  */
@@ -54,6 +56,8 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
 
     @Inject
     TopicCatalogue catalogue;
+
+    private final FailedRequestLog failures = new FailedRequestLog(LOG);
 
     /** The metrics of one topic and outcome, looked up in the registry once rather than per request. */
     private final Map<String, Series> series = new ConcurrentHashMap<>();
@@ -91,7 +95,7 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
             series.stored().inc(messages);
         }
         if (status >= 400) {
-            LOG.info(() -> "POST topics/" + topic + "/messages answered " + status + ": " + detail(response));
+            failures.failed(topic, status, detail(response));
         }
     }
 
