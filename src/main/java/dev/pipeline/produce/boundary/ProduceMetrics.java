@@ -2,6 +2,7 @@ package dev.pipeline.produce.boundary;
 
 import dev.pipeline.produce.control.FailedRequestLog;
 import dev.pipeline.topics.control.TopicCatalogue;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -27,8 +29,8 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Counts every produce request by topic and outcome (2xx, 4xx, 5xx): requests, messages stored,
- * request bytes, and latency; and logs each failed request with its topic, status and reason (at
- * most {@link FailedRequestLog} lines a minute).
+ * request bytes, and latency; and logs each failed request with its topic, status and reason (a
+ * bounded number of lines a minute: {@link FailedRequestLog}).
  * Topics outside the catalogue are counted as {@code unknown}, so that random names cannot grow
  * the metrics without bound.
  */
@@ -57,7 +59,11 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
     @Inject
     TopicCatalogue catalogue;
 
-    private final FailedRequestLog failures = new FailedRequestLog(LOG);
+    @Inject
+    @ConfigProperty(name = "pipeline.log.failed-requests-per-minute", defaultValue = "60")
+    int failedRequestLinesPerMinute;
+
+    private FailedRequestLog failures;
 
     /** The metrics of one topic and outcome, looked up in the registry once rather than per request. */
     private final Map<String, Series> series = new ConcurrentHashMap<>();
@@ -69,6 +75,11 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
         Tag[] tags = {new Tag("topic", topic), new Tag("outcome", statusClass + "xx")};
         return new Series(registry.counter(REQUESTS, tags), registry.timer(LATENCY, tags),
                 registry.counter(RECEIVED_BYTES, tags), registry.counter(STORED, new Tag("topic", topic)));
+    }
+
+    @PostConstruct
+    void start() {
+        failures = new FailedRequestLog(LOG, failedRequestLinesPerMinute);
     }
 
     @Override

@@ -10,29 +10,30 @@ import java.util.logging.Logger;
 
 /**
  * One INFO line for a failed produce request (topic, status, reason), so that an operator sees why a
- * producer is refused, but never more than {@link #LINES_PER_MINUTE} a minute however fast a client
- * sends bad requests: the rest are counted, and the next minute's first line says how many were
- * left out. Reasons are cut to {@link #MAX_REASON_CHARS}: a reason can quote the client (an unknown
+ * producer is refused, but never more than {@code pipeline.log.failed-requests-per-minute} lines a
+ * minute however fast a client sends bad requests: the rest are counted, and the next minute's first
+ * line says how many were left out. Reasons are cut to {@link #MAX_REASON_CHARS}: a reason can quote the client (an unknown
  * field's name).
  */
 public final class FailedRequestLog {
 
-    static final int LINES_PER_MINUTE = 20;
     static final int MAX_REASON_CHARS = 200;
     private static final long MINUTE_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
     private final Logger log;
+    private final int linesPerMinute;
     private final LongSupplier clockMillis;
     private final AtomicLong minuteStartMillis;
     private final AtomicInteger linesThisMinute = new AtomicInteger();
     private final AtomicLong leftOut = new AtomicLong();
 
-    public FailedRequestLog(Logger log) {
-        this(log, System::currentTimeMillis);
+    public FailedRequestLog(Logger log, int linesPerMinute) {
+        this(log, linesPerMinute, System::currentTimeMillis);
     }
 
-    FailedRequestLog(Logger log, LongSupplier clockMillis) {
+    FailedRequestLog(Logger log, int linesPerMinute, LongSupplier clockMillis) {
         this.log = log;
+        this.linesPerMinute = linesPerMinute;
         this.clockMillis = clockMillis;
         this.minuteStartMillis = new AtomicLong(clockMillis.getAsLong());
     }
@@ -51,10 +52,10 @@ public final class FailedRequestLog {
             long skipped = leftOut.getAndSet(0);
             if (skipped > 0) {
                 lines.add(skipped + " more failed produce requests were not logged in the minute before (at most "
-                        + LINES_PER_MINUTE + " lines a minute)");
+                        + linesPerMinute + " lines a minute, pipeline.log.failed-requests-per-minute)");
             }
         }
-        if (linesThisMinute.incrementAndGet() <= LINES_PER_MINUTE) {
+        if (linesThisMinute.incrementAndGet() <= linesPerMinute) {
             lines.add("POST topics/" + topic + "/messages answered " + status + ": " + shortened(reason));
         } else {
             leftOut.incrementAndGet();

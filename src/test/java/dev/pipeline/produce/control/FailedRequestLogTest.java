@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 
 class FailedRequestLogTest {
 
+    private static final int LINES_PER_MINUTE = 20;
+
     private final AtomicLong clock = new AtomicLong(1_000_000);
-    private final FailedRequestLog log = new FailedRequestLog(Logger.getLogger(FailedRequestLogTest.class.getName()), clock::get);
+    private final FailedRequestLog log = new FailedRequestLog(Logger.getLogger(FailedRequestLogTest.class.getName()),
+            LINES_PER_MINUTE, clock::get);
 
     @Test
     void eachFailureIsOneLineNamingTopicStatusAndReason() {
@@ -25,13 +28,13 @@ class FailedRequestLogTest {
         for (int i = 0; i < 1_000; i++) {
             logged += log.lines("orders", 400, "malformed JSON").size();
         }
-        assertEquals(FailedRequestLog.LINES_PER_MINUTE, logged);
+        assertEquals(LINES_PER_MINUTE, logged);
 
         clock.addAndGet(60_000);
         List<String> next = log.lines("orders", 400, "malformed JSON");
 
         assertEquals(2, next.size(), next.toString());
-        assertTrue(next.get(0).startsWith((1_000 - FailedRequestLog.LINES_PER_MINUTE) + " more failed produce requests"), next.get(0));
+        assertTrue(next.get(0).startsWith((1_000 - LINES_PER_MINUTE) + " more failed produce requests"), next.get(0));
     }
 
     @Test
