@@ -12,7 +12,8 @@
 #   bench/run.sh memory [minutes (5)]
 #       gateway JSON singles for the minutes; every 30 s Payara's heap after GC and RSS, then the growth.
 #
-# Payara runs in the environment docker/Dockerfile gives it (MALLOC_ARENA_MAX=2); BENCH_PAYARA_ENV=KEY=value,...
+# Payara runs with what docker/Dockerfile adds (MALLOC_ARENA_MAX=2; -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 in
+# JAVA_TOOL_OPTIONS); BENCH_PAYARA_ENV=KEY=value,...
 # replaces that (BENCH_PAYARA_ENV= for none), e.g. BENCH_PAYARA_ENV=MALLOC_ARENA_MAX=2,JAVA_TOOL_OPTIONS=-Xss512k.
 # Output: the BENCH lines; all of Maven's in target/bench.log (target/bench-memory.log for memory).
 set -euo pipefail
