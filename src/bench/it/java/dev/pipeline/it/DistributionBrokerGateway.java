@@ -20,8 +20,8 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
 
     /**
      * The service as shipped: Payara Micro with {@code server-config/pre-boot-commands.asadmin}
-     * and {@code system.properties}, in the {@link #environment()} of the image; returns once {@code /health/ready} answers 200, the time to
-     * that kept in {@link PayaraMicro#readyAfterLaunch()}.
+     * and {@code system.properties}, in the {@link #environment()} of the image; returns once
+     * {@code /health/ready} answers 200, the time to that kept in {@link PayaraMicro#readyAfterLaunch()}.
      */
     static DistributionBrokerGateway startConfigured(String name) throws Exception {
         Path dir = PayaraMicro.instanceDir(name);
