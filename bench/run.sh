@@ -12,6 +12,9 @@
 #   bench/run.sh memory [minutes (5)]
 #       gateway JSON singles for the minutes; every 30 s Payara's heap after GC and RSS, then the growth.
 #
+# Payara runs with what docker/Dockerfile adds (MALLOC_ARENA_MAX=2; -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 in
+# JAVA_TOOL_OPTIONS); BENCH_PAYARA_ENV=KEY=value,...
+# replaces that (BENCH_PAYARA_ENV= for none), e.g. BENCH_PAYARA_ENV=MALLOC_ARENA_MAX=2,JAVA_TOOL_OPTIONS=-Xss512k.
 # Output: the BENCH lines; all of Maven's in target/bench.log (target/bench-memory.log for memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,5 +31,5 @@ mkdir -p target
 source bench/servers.sh
 mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
   -Dfailsafe.failIfNoSpecifiedTests=false \
-  -DargLine="$properties -Dpipeline.pidFile=$pids" 2>&1 \
+  -DargLine="$properties -Dpipeline.pidFile=$pids${BENCH_PAYARA_ENV+ -Dbench.payaraEnvironment=$BENCH_PAYARA_ENV}" 2>&1 \
   | tee "$log" | grep -E '^BENCH|Tests run:|BUILD'

@@ -1,6 +1,7 @@
 package dev.pipeline.it;
 
 import dev.pipeline.v1.Message;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,6 +100,11 @@ final class BenchEnvironment implements AutoCloseable {
     /** Seconds from launching Payara Micro (the broker already up) until {@code /health/ready} answered 200. */
     double startupSeconds() {
         return services.payara().readyAfterLaunch().toNanos() / 1e9;
+    }
+
+    /** The gateway's transaction counters of the benchmark's topic, now. */
+    PublishGroups publishGroups() throws IOException, InterruptedException {
+        return PublishGroups.read(http, services.payara(), TOPIC);
     }
 
     long payaraPid() {

@@ -7,8 +7,11 @@ import static dev.pipeline.it.BenchOutput.print;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,12 +48,17 @@ class ThroughputBenchmark {
             String loadBefore = loadAverage();
             ResultTable table = new ResultTable();
             Map<String, Sender.Factory> rows = rows(bench);
+            Map<String, List<PublishGroups>> groups = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, Sender.Factory> row : rows.entrySet()) {
                     double drained = awaitDrained(bench);
                     print("%s: round %d, measuring '%s' for %d s (orders-audit drained after %.1f s)", clock(), round,
                             row.getKey(), perRow.toSeconds(), drained);
+                    PublishGroups before = bench.publishGroups();
                     table.add(row.getKey(), ClosedLoad.run(perRow, THREADS, row.getValue()));
+                    if (row.getKey().equals(JSON_SINGLES) || row.getKey().equals(PROTOBUF_SINGLES)) {
+                        groups.computeIfAbsent(row.getKey(), name -> new ArrayList<>()).add(bench.publishGroups().since(before));
+                    }
                 }
             }
             double rate = table.median(JSON_SINGLES, Throughput::requestsPerSecond) / 2;
@@ -63,8 +71,8 @@ class ThroughputBenchmark {
             long rss = memory.rssKibibytes();
 
             print("machine: %s", BenchOutput.machine());
-            print("Payara Micro as shipped (pre-boot commands, system.properties, -Xmx512m), WAR built with -Pbench; Artemis distribution, "
-                    + "topic orders with durable subscription orders-audit (drained)");
+            print("Payara Micro as shipped (pre-boot commands, system.properties, -Xmx512m, environment %s), WAR built with -Pbench; "
+                    + "Artemis distribution, topic orders with durable subscription orders-audit (drained)", DistributionBrokerGateway.environment());
             print("%d threads (HTTP: %d keep-alive connections), 1 KB messages, %d rounds of %d s per row after %d s warm-up",
                     THREADS, THREADS, rounds, perRow.toSeconds(), warmup.toSeconds());
             table.printTable();
@@ -76,6 +84,7 @@ class ThroughputBenchmark {
             table.printRatio(JSON_BATCHES, NATIVE_BATCHES);
             table.printRatio(JSON_SINGLES, FLOOR);
             table.printRatio(PROTOBUF_SINGLES, FLOOR);
+            groups.forEach(ThroughputBenchmark::printGroups);
             printLatency(latency);
             print("startup: %.1f s from launching Payara Micro to /health/ready 200 (broker already up)", bench.startupSeconds());
             print("Payara Micro after the run (pid %d): RSS %.0f MiB, heap after GC %.0f MiB",
@@ -127,6 +136,15 @@ class ThroughputBenchmark {
     /** Seconds until the backlog of the row before is read, so that no row pays for another. */
     private static double awaitDrained(BenchEnvironment bench) throws InterruptedException {
         return bench.drain().awaitCaughtUp(Duration.ofMillis(500), Duration.ofMinutes(2)).toNanos() / 1e9;
+    }
+
+    /** Singles per broker transaction (the lanes' group commit), from the gateway's metrics before and after each round of the row. */
+    private static void printGroups(String row, List<PublishGroups> rounds) {
+        PublishGroups all = rounds.stream().reduce(new PublishGroups(0, 0),
+                (sum, round) -> new PublishGroups(sum.transactions() + round.transactions(), sum.messages() + round.messages()));
+        print("messages per transaction, %s: %.2f (%,.0f messages in %,.0f transactions; per round: %s)", row, all.meanSize(),
+                all.messages(), all.transactions(),
+                rounds.stream().map(round -> String.format("%.2f", round.meanSize())).collect(Collectors.joining(" / ")));
     }
 
     private static void printLatency(FixedRateLoad.Result latency) {
