@@ -66,8 +66,8 @@ class FailoverIT {
      * One messageId sent through both gateways at the same instant: both sends are answered 200 and
      * the id is stored, but not always once. Artemis checks an id against the ids it holds and records
      * it in two steps (in a transaction, only at the commit), so two sessions sending one id at once
-     * can both pass (measured: 56 and 67 in 100 races when singles went in transactions, 5 in 100 now
-     * that a message alone goes without one). The contract promises a retry of a stored id is not
+     * can both pass (measured: 56 and 67 in 100 races when singles went in transactions, 4 to 11 in
+     * 100 now that a message alone goes without one). The contract promises a retry of a stored id is not
      * stored again, which holds; two simultaneous first sends are what README "Running at scale" tells
      * operators how to avoid.
      */
