@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -87,9 +86,7 @@ final class EmbeddedBroker {
                 .addQueueConfiguration(QueueConfiguration.of(localSubscription(topic.name()))
                         .setAddress(topic.name()).setRoutingType(RoutingType.MULTICAST).setDurable(true))));
 
-        List<HeldLoggerLevel> quietedAudit = AUDIT_LOGGERS.stream()
-                .flatMap(name -> HeldLoggerLevel.hold(name, Level.WARNING, LogManager.getLogManager()::getProperty).stream())
-                .toList();
+        List<HeldLoggerLevel> quietedAudit = HeldLoggerLevel.holdAll(AUDIT_LOGGERS, Level.WARNING);
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         try {
             server.start();

@@ -4,10 +4,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
@@ -27,12 +25,10 @@ public class AsyncRequestWarnings {
             "org.jboss.weld.Servlet");
     private static final Logger LOG = Logger.getLogger(AsyncRequestWarnings.class.getName());
 
-    private final List<HeldLoggerLevel> held = new ArrayList<>();
+    private List<HeldLoggerLevel> held = List.of();
 
     void quietWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        for (String name : WELD_LOGGERS) {
-            HeldLoggerLevel.hold(name, Level.SEVERE, LogManager.getLogManager()::getProperty).ifPresent(held::add);
-        }
+        held = HeldLoggerLevel.holdAll(WELD_LOGGERS, Level.SEVERE);
         if (!held.isEmpty()) {
             LOG.info(() -> "Loggers " + held.stream().map(HeldLoggerLevel::name).toList() + " held at SEVERE while this "
                     + "application runs: Weld warns several times per asynchronous request; set their levels in the "

@@ -1,8 +1,10 @@
 package dev.pipeline.lifecycle.control;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +34,11 @@ public final class HeldLoggerLevel {
         }
         logger.setLevel(level);
         return Optional.of(new HeldLoggerLevel(logger, level));
+    }
+
+    /** {@link #hold} for each name, against the running log manager's configuration; those held. */
+    public static List<HeldLoggerLevel> holdAll(List<String> names, Level level) {
+        return names.stream().flatMap(name -> hold(name, level, LogManager.getLogManager()::getProperty).stream()).toList();
     }
 
     public String name() {

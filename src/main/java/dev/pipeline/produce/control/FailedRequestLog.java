@@ -12,8 +12,8 @@ import java.util.logging.Logger;
  * One INFO line for a failed produce request (topic, status, reason), so that an operator sees why a
  * producer is refused, but never more than {@code pipeline.log.failed-requests-per-minute} lines a
  * minute however fast a client sends bad requests: the rest are counted, and the next minute's first
- * line says how many were left out. Reasons are cut to {@link #MAX_REASON_CHARS}: a reason can quote the client (an unknown
- * field's name).
+ * line says how many were left out. Reasons are cut to {@link #MAX_REASON_CHARS}: a reason can
+ * quote the client (an unknown field's name).
  */
 public final class FailedRequestLog {
 

@@ -35,7 +35,7 @@ final class SendLane implements Runnable {
      * @param groupLimit the most requests stored in one transaction
      * @param groupBytes a group stops growing once its messages reach this size
      * @param prepareFor the topic to prepare for at start (its producers, its subscription), or null
-     * @param counts      told of every transaction stored
+     * @param counts      told of every send stored (a transaction, or a message alone)
      */
     SendLane(BlockingQueue<Pending> queue, PublishChannels channels, int groupLimit, int groupBytes, Topic prepareFor,
             SendCounts counts) {
@@ -99,8 +99,8 @@ final class SendLane implements Runnable {
 
     /**
      * Stores a group in one transaction. A duplicate id rolls it all back: then each request goes alone.
-     * The channel is opened before the requests are handed over, so that a broker that cannot be reached
-     * leaves them to their deadline.
+     * The channel is opened before the requests are handed over: while it connects they can still be
+     * withdrawn at their deadline, and if it cannot, they are answered 503 having sent nothing.
      */
     void send(List<Pending> group) {
         Topic topic = group.get(0).topic();

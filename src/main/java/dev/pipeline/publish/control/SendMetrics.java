@@ -10,15 +10,15 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * {@code pipeline_publish_transactions_total} and {@code pipeline_publish_transaction_messages_total}
- * per topic: their quotient is the mean number of messages a transaction stored, i.e. how many
- * singles a lane committed together.
+ * per topic: their quotient is the mean number of messages a send stored (a message alone counts
+ * as a send of one), i.e. how many singles a lane sent together.
  */
 final class SendMetrics implements SendCounts {
 
     private static final Metadata TRANSACTIONS = Metadata.builder().withName("pipeline_publish_transactions")
-            .withDescription("Transactions the broker stored, by topic").build();
+            .withDescription("Sends the broker stored (a transaction, or a message alone), by topic").build();
     private static final Metadata MESSAGES = Metadata.builder().withName("pipeline_publish_transaction_messages")
-            .withDescription("Messages in the transactions the broker stored, by topic").build();
+            .withDescription("Messages in the sends the broker stored, by topic").build();
 
     private final MetricRegistry registry;
     private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();

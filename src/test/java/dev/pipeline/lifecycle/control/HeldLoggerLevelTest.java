@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,5 +61,19 @@ class HeldLoggerLevelTest {
         held.release();
 
         assertEquals(Level.ALL, logger.getLevel());
+    }
+
+    @Test
+    void holdAllHoldsEachNameNotSetAlreadyAndLeavesTheOther() {
+        Logger chosen = Logger.getLogger("test.container." + UUID.randomUUID());
+        chosen.setLevel(Level.FINE);
+
+        List<HeldLoggerLevel> held = HeldLoggerLevel.holdAll(List.of(logger.getName(), chosen.getName()), Level.SEVERE);
+
+        assertEquals(List.of(logger.getName()), held.stream().map(HeldLoggerLevel::name).toList());
+        assertEquals(Level.SEVERE, logger.getLevel());
+        assertEquals(Level.FINE, chosen.getLevel());
+        held.forEach(HeldLoggerLevel::release);
+        assertNull(logger.getLevel());
     }
 }
