@@ -12,8 +12,6 @@ cd "$(dirname "$0")/.."
 cycles="${1:-2}"
 per_phase="${2:-1000}"
 producers="${3:-8}"
-mkdir -p target
 source bench/servers.sh
-mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FailoverIT \
-  -DargLine="-Dfailover.cycles=$cycles -Dfailover.acknowledgedPerPhase=$per_phase -Dfailover.producers=$producers -Dpipeline.pidFile=$pids" \
-  | tee target/failover.log | grep -E '^FAILOVER|Tests run:|BUILD'
+run_it FailoverIT target/failover.log FAILOVER \
+  "-Dfailover.cycles=$cycles -Dfailover.acknowledgedPerPhase=$per_phase -Dfailover.producers=$producers"

@@ -27,9 +27,5 @@ else
   properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-180} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
   log=target/bench.log
 fi
-mkdir -p target
 source bench/servers.sh
-mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
-  -Dfailsafe.failIfNoSpecifiedTests=false \
-  -DargLine="$properties -Dpipeline.pidFile=$pids${BENCH_PAYARA_ENV+ -Dbench.payaraEnvironment=$BENCH_PAYARA_ENV}" 2>&1 \
-  | tee "$log" | grep -E '^BENCH|Tests run:|BUILD'
+run_it "$test" "$log" BENCH "$properties${BENCH_PAYARA_ENV+ -Dbench.payaraEnvironment=$BENCH_PAYARA_ENV}" -Pbench

@@ -9,9 +9,6 @@ cd "$(dirname "$0")/.."
 cycles="${1:-5}"
 per_phase="${2:-2000}"
 producers="${3:-8}"
-mkdir -p target
 source bench/servers.sh
-mvn -B -Pbench verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ReliabilitySoak \
-  -Dfailsafe.failIfNoSpecifiedTests=false \
-  -DargLine="-Dsoak.cycles=$cycles -Dsoak.acknowledgedPerPhase=$per_phase -Dsoak.producers=$producers -Dpipeline.pidFile=$pids" \
-  | tee target/soak.log | grep -E '^SOAK|Tests run:|BUILD'
+run_it ReliabilitySoak target/soak.log SOAK \
+  "-Dsoak.cycles=$cycles -Dsoak.acknowledgedPerPhase=$per_phase -Dsoak.producers=$producers" -Pbench

@@ -14,8 +14,6 @@ rounds="${1:-5}"
 instances="${2:-4}"
 spinners="${3:-2}"
 boot="${4:-pre}"
-mkdir -p target
 source bench/servers.sh
-mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ParallelStartIT \
-  -DargLine="-Dstarts.rounds=$rounds -Dstarts.instances=$instances -Dstarts.spinners=$spinners -Dpipeline.bootCommands=$boot -Dpipeline.pidFile=$pids" \
-  | tee "target/starts-$boot.log" | grep -E '^STARTS|Tests run:|BUILD'
+run_it ParallelStartIT "target/starts-$boot.log" STARTS \
+  "-Dstarts.rounds=$rounds -Dstarts.instances=$instances -Dstarts.spinners=$spinners -Dpipeline.bootCommands=$boot"
