@@ -41,6 +41,15 @@ class DomainExceptionMappersTest {
         assertEquals(Problem.topicNotFound().detail(), body(response).getString("detail"));
     }
 
+    @Test
+    void invalidTokenIs401WithABearerChallengeNamingTheClaim() {
+        Response response = new InvalidTokenMapper().toResponse(new InvalidTokenException("the token's imsOrg claim must be a string"));
+
+        assertEquals(401, response.getStatus());
+        assertEquals(List.of(Problem.BEARER_CHALLENGE), response.getStringHeaders().get(HttpHeaders.WWW_AUTHENTICATE));
+        assertEquals("the token's imsOrg claim must be a string", body(response).getString("detail"));
+    }
+
     private static JsonObject body(Response response) {
         return Json.createReader(new StringReader((String) response.getEntity())).readObject();
     }

@@ -4,6 +4,7 @@ import dev.pipeline.configuration.control.RequiredConfiguration;
 import dev.pipeline.problem.Problem;
 import dev.pipeline.produce.control.CountingInputStream;
 import dev.pipeline.produce.control.MessageValidator;
+import dev.pipeline.produce.control.ProducerClaims;
 import dev.pipeline.produce.control.ProducerPolicy;
 import dev.pipeline.produce.control.RequestBodyReader;
 import dev.pipeline.produce.control.TraceContext;
@@ -18,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonBuilderFactory;
-import jakarta.json.JsonString;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -34,11 +34,9 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /topics/{topicName}/messages}: authenticate, authorize, read, publish, answer the ids.
@@ -49,7 +47,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Path("topics")
 public class MessagesResource {
 
-    static final String IMS_ORG_CLAIM = "imsOrg";
     /** Configuration is read at start, so only a restart fixes a missing key: no point retrying soon. */
     static final int NOT_CONFIGURED_RETRY_AFTER_SECONDS = 30;
 
@@ -80,7 +77,9 @@ public class MessagesResource {
             throw Problem.unavailable("the service is not configured yet; its operator has been told what is missing",
                     NOT_CONFIGURED_RETRY_AFTER_SECONDS);
         }
-        Producer producer = producer(security);
+        // The caller principal MP-JWT put in the security context, rather than an injected JsonWebToken:
+        // Payara produces that bean anew for each request, at a cost profiles showed.
+        Producer producer = ProducerClaims.producer(security.getUserPrincipal());
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
         CountingInputStream counted = new CountingInputStream(body);
         ProduceRequest request;
@@ -102,27 +101,6 @@ public class MessagesResource {
                     }
                 });
         return answer;
-    }
-
-    /**
-     * The caller, from the token MP-JWT verified. It is read from the security context, where MP-JWT
-     * puts it as the caller principal, rather than through an injected {@code JsonWebToken}: Payara
-     * produces that bean anew for each request, at a cost profiles showed.
-     */
-    private static Producer producer(SecurityContext security) {
-        if (!(security.getUserPrincipal() instanceof JsonWebToken token) || token.getRawToken() == null) {
-            throw Problem.unauthorized("a valid bearer token is required");
-        }
-        Object org = token.getClaim(IMS_ORG_CLAIM);
-        Optional<String> imsOrg = Optional.empty();
-        if (org != null) {
-            String value = org instanceof JsonString json ? json.getString() : org.toString();
-            if (value.isBlank()) {
-                throw Problem.unauthorized("the token's imsOrg claim must not be empty");
-            }
-            imsOrg = Optional.of(value);
-        }
-        return new Producer(token.getName(), token.getGroups(), imsOrg);
     }
 
     private static String messageIds(List<String> stored) {
