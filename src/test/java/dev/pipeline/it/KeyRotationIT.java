@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * Key rotation with {@code mp.jwt.verify.publickey.location} naming a JWKS URL, served here on
  * loopback: a key added is used from its first token, a key removed is refused within the refresh
  * interval (remembered tokens included), and an unreachable JWKS leaves the last good keys in use.
- * A token is accepted when a request with it is answered 400 (an unknown field) rather than 401.
+ * The JWKS also lists an encryption key and an HMAC key without a {@code kid} ahead of the signing
+ * keys, as identity providers publish them. A token is accepted when a request with it is answered
+ * 400 (an unknown field) rather than 401.
  */
 class KeyRotationIT extends StockPayaraTest {
 
@@ -32,6 +34,9 @@ class KeyRotationIT extends StockPayaraTest {
     private static final Duration REMOVED_WITHIN = REFRESH.plusSeconds(2);
     private static final String KEY_A = TestTokens.jwk(false, "key-a");
     private static final String KEY_B = TestTokens.jwk(true, "key-b");
+    private static final String ENCRYPTION_KEY = TestTokens.encryptionJwk("enc-1");
+    /** Without a kid: Payara's own look-up of a token's kid fails on such a key. */
+    private static final String HMAC_KEY = "{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2VjcmV0LW9mLXRoZS1pZHA\"}";
 
     private HttpServer jwksServer;
     private volatile String jwks = jwks(KEY_A);
@@ -60,16 +65,17 @@ class KeyRotationIT extends StockPayaraTest {
 
     @Test
     void keyAddedIsAcceptedFromItsFirstTokenAndKeyRemovedIsRefusedWithinTheRefreshInterval() throws Exception {
+        jwks = jwks(ENCRYPTION_KEY, HMAC_KEY, KEY_A);
         try (StockGateway stock = startStock("key-rotation", configuration("key-rotation"))) {
             Gateway gateway = stock.gateway();
             String signedWithA = TestTokens.serviceToken("orders-writer").keyId("key-a").sign();
             assertAccepted(gateway, signedWithA);
             assertAccepted(gateway, signedWithA);
 
-            jwks = jwks(KEY_A, KEY_B);
+            jwks = jwks(ENCRYPTION_KEY, HMAC_KEY, KEY_A, KEY_B);
             assertAccepted(gateway, TestTokens.serviceToken("orders-writer").keyId("key-b").signedWithSecondKey().sign());
 
-            jwks = jwks(KEY_B);
+            jwks = jwks(ENCRYPTION_KEY, HMAC_KEY, KEY_B);
             Instant removed = Instant.now();
             Instant deadline = removed.plus(REMOVED_WITHIN);
             while (send(gateway, signedWithA).statusCode() != 401) {

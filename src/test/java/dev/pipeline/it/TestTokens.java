@@ -2,7 +2,9 @@ package dev.pipeline.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -36,7 +38,7 @@ final class TestTokens {
     private static final KeyPair SECOND_KEYS = generate();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final JsonObjectBuilder claims = Json.createObjectBuilder();
+    private JsonObjectBuilder claims = Json.createObjectBuilder();
     private String algorithm = "RS256";
     private PrivateKey signingKey = KEYS.getPrivate();
     private String keyId;
@@ -61,6 +63,18 @@ final class TestTokens {
         TestTokens token = new TestTokens(List.of(groups));
         token.claims.add("imsOrg", imsOrg);
         return token;
+    }
+
+    /** Sets a claim to this JSON value, replacing one of that name: the shapes identity providers send. */
+    TestTokens claim(String name, JsonValue value) {
+        claims.add(name, value);
+        return this;
+    }
+
+    /** Leaves a claim out, as identity providers do with {@code groups} and {@code upn}. */
+    TestTokens withoutClaim(String name) {
+        claims.remove(name);
+        return this;
     }
 
     TestTokens issuer(String issuer) {
@@ -96,18 +110,28 @@ final class TestTokens {
     }
 
     String sign() {
-        String signingInput = header() + "." + encode(claims.build().toString());
+        String signingInput = header() + "." + encode(payload());
         return signingInput + "." + BASE64URL.encodeToString(rsaSignature(signingInput, signingKey));
+    }
+
+    /**
+     * The claims as JSON. JSON-P's {@code build()} empties its builder, so the builder is refilled:
+     * a token signed a second time carries the same claims.
+     */
+    private String payload() {
+        JsonObject built = claims.build();
+        claims = Json.createObjectBuilder(built);
+        return built.toString();
     }
 
     /** The same claims, {@code alg: none}, no signature. */
     String unsigned() {
-        return header("none") + "." + encode(claims.build().toString()) + ".";
+        return header("none") + "." + encode(payload()) + ".";
     }
 
     /** HS256 with the verifier's public key as HMAC secret: the classic algorithm-confusion attack. */
     String hmacSignedWithPublicKey() {
-        String signingInput = header("HS256") + "." + encode(claims.build().toString());
+        String signingInput = header("HS256") + "." + encode(payload());
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(publicKeyPem().getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
@@ -157,6 +181,14 @@ final class TestTokens {
     static String jwk(boolean second, String kid) {
         RSAPublicKey key = (RSAPublicKey) (second ? SECOND_KEYS : KEYS).getPublic();
         return Json.createObjectBuilder().add("kty", "RSA").add("use", "sig").add("alg", "RS256").add("kid", kid)
+                .add("n", BASE64URL.encodeToString(unsigned(key.getModulus())))
+                .add("e", BASE64URL.encodeToString(unsigned(key.getPublicExponent()))).build().toString();
+    }
+
+    /** An RSA-OAEP encryption key ({@code use: enc}) with this {@code kid}, as identity providers publish beside their signing keys. */
+    static String encryptionJwk(String kid) {
+        RSAPublicKey key = (RSAPublicKey) FOREIGN_KEYS.getPublic();
+        return Json.createObjectBuilder().add("kty", "RSA").add("use", "enc").add("alg", "RSA-OAEP").add("kid", kid)
                 .add("n", BASE64URL.encodeToString(unsigned(key.getModulus())))
                 .add("e", BASE64URL.encodeToString(unsigned(key.getPublicExponent()))).build().toString();
     }

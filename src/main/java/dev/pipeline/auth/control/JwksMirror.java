@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -42,7 +43,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * which Payara's MP-JWT reads instead of the URL ({@link JwksLocationSource}). Fetched at start,
  * every {@code pipeline.jwks.refresh-interval} (default 1 minute), and at once when a token names a
  * {@code kid} the copy lacks (at most once per {@link #UNKNOWN_KID_REFETCH_MILLIS}, so that made-up
- * key ids cannot hammer the identity provider). A failed or invalid fetch keeps the last good keys.
+ * key ids cannot hammer the identity provider). The copy holds only the keys that verify RS256 or
+ * ES256 signatures ({@link #signingKeys}). A failed or invalid fetch keeps the last good keys.
  * Each change of the keys fires {@link KeysChanged}, so that no token verified with a removed key
  * stays remembered.
  */
@@ -181,9 +183,9 @@ public class JwksMirror {
             Thread.currentThread().interrupt();
             return;
         }
-        Set<String> ids;
+        SigningKeys keys;
         try {
-            ids = keyIdsOf(fetched);
+            keys = signingKeys(fetched);
         } catch (IllegalArgumentException e) {
             failed("sent no usable key set: " + e.getMessage());
             return;
@@ -193,15 +195,16 @@ public class JwksMirror {
             failing = false;
         }
         lastGood = Instant.ofEpochMilli(clockMillis.getAsLong());
-        if (fetched.equals(content)) {
+        if (keys.jwks().equals(content)) {
             return;
         }
-        write(fetched);
+        write(keys.jwks());
         Set<String> before = keyIds;
-        content = fetched;
-        keyIds = ids;
-        LOG.info(() -> "JWKS " + uri + " keys in use: " + ids + " (were " + before + ")");
-        KeysChanged changed = new KeysChanged(ids);
+        content = keys.jwks();
+        keyIds = keys.keyIds();
+        LOG.info(() -> "JWKS " + uri + " keys in use: " + keys.keyIds() + " (were " + before + ")"
+                + (keys.leftOut() == 0 ? "" : "; " + keys.leftOut() + " key(s) that verify no RS256 or ES256 signature left out"));
+        KeysChanged changed = new KeysChanged(keys.keyIds());
         if (onChange != null) {
             onChange.accept(changed);
         } else {
@@ -227,8 +230,18 @@ public class JwksMirror {
         }
     }
 
-    /** The {@code kid}s of a JWKS; a JWKS without keys, or anything else, is refused. */
-    static Set<String> keyIdsOf(String jwks) {
+    /**
+     * The keys of a JWKS that can verify a token's signature, as the copy Payara reads: identity
+     * providers also publish encryption keys ({@code use: enc}, Keycloak's RSA-OAEP key first of
+     * all) and other key types, and Payara verifies with whichever key has the token's {@code kid},
+     * takes the first key for a token without one, and fails on a key without a {@code kid} it
+     * meets while looking. Keys with a {@code kid} come first.
+     */
+    record SigningKeys(String jwks, Set<String> keyIds, int leftOut) {
+    }
+
+    /** The signing keys of a JWKS; a JWKS without any, or anything else, is refused. */
+    static SigningKeys signingKeys(String jwks) {
         JsonObject root;
         try {
             root = Json.createReader(new StringReader(jwks)).readObject();
@@ -238,16 +251,55 @@ public class JwksMirror {
         if (!(root.get("keys") instanceof JsonArray keys) || keys.isEmpty()) {
             throw new IllegalArgumentException("no \"keys\" array with at least one key");
         }
+        JsonArrayBuilder named = Json.createArrayBuilder();
+        JsonArrayBuilder unnamed = Json.createArrayBuilder();
         Set<String> ids = new LinkedHashSet<>();
+        int usable = 0;
         for (JsonValue key : keys) {
-            if (!(key instanceof JsonObject jwk) || !(jwk.get("kty") instanceof JsonString)) {
-                throw new IllegalArgumentException("a key without \"kty\"");
+            if (!(key instanceof JsonObject jwk) || !verifiesSignatures(jwk)) {
+                continue;
             }
+            usable++;
             if (jwk.get("kid") instanceof JsonString kid) {
                 ids.add(kid.getString());
+                named.add(jwk);
+            } else {
+                unnamed.add(jwk);
             }
         }
-        return Set.copyOf(ids);
+        if (usable == 0) {
+            throw new IllegalArgumentException("none of its " + keys.size() + " key(s) verifies RS256 or ES256 signatures");
+        }
+        JsonArray copied = named.addAll(unnamed).build();
+        return new SigningKeys(Json.createObjectBuilder().add("keys", copied).build().toString(), Set.copyOf(ids),
+                keys.size() - usable);
+    }
+
+    /**
+     * An RSA key for RS256 or an EC P-256 key for ES256 (the algorithms MP-JWT accepts), meant for
+     * signatures ({@code use} and {@code key_ops} absent or saying so), with its public parameters.
+     */
+    private static boolean verifiesSignatures(JsonObject jwk) {
+        if (jwk.containsKey("use") && !"sig".equals(string(jwk, "use"))) {
+            return false;
+        }
+        if (jwk.containsKey("key_ops") && !(jwk.get("key_ops") instanceof JsonArray ops && ops.contains(Json.createValue("verify")))) {
+            return false;
+        }
+        if (jwk.containsKey("kid") && string(jwk, "kid") == null) {
+            return false;
+        }
+        String alg = string(jwk, "alg");
+        return switch (String.valueOf(string(jwk, "kty"))) {
+            case "RSA" -> (alg == null || alg.equals("RS256")) && string(jwk, "n") != null && string(jwk, "e") != null;
+            case "EC" -> (alg == null || alg.equals("ES256")) && "P-256".equals(string(jwk, "crv"))
+                    && string(jwk, "x") != null && string(jwk, "y") != null;
+            default -> false;
+        };
+    }
+
+    private static String string(JsonObject jwk, String member) {
+        return jwk.get(member) instanceof JsonString value ? value.getString() : null;
     }
 
     /** The {@code kid} in the token's header; null if it names none or is not a JWT. */

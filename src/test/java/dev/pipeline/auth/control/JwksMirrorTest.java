@@ -27,6 +27,12 @@ class JwksMirrorTest {
     private static final String KEY_A = "{\"kty\":\"RSA\",\"kid\":\"key-a\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
     private static final String KEY_B = "{\"kty\":\"RSA\",\"kid\":\"key-b\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
 
+    /** Keycloak publishes its RSA-OAEP encryption key beside, and before, its signing key. */
+    private static final String ENCRYPTION_KEY = "{\"kid\":\"enc-1\",\"kty\":\"RSA\",\"alg\":\"RSA-OAEP\",\"use\":\"enc\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+    private static final String HMAC_KEY = "{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2VjcmV0\"}";
+    private static final String EC_P256_KEY = "{\"kty\":\"EC\",\"kid\":\"ec-1\",\"crv\":\"P-256\",\"x\":\"AQAB\",\"y\":\"AQAB\"}";
+    private static final String EC_P384_KEY = "{\"kty\":\"EC\",\"kid\":\"ec-2\",\"crv\":\"P-384\",\"x\":\"AQAB\",\"y\":\"AQAB\"}";
+
     private HttpServer server;
     private volatile String jwks = jwks(KEY_A);
     private volatile int status = 200;
@@ -147,6 +153,60 @@ class JwksMirrorTest {
         mirror.fetch();
 
         assertEquals(Set.of("key-a"), mirror.keyIds());
+        assertEquals(1, changes.size());
+    }
+
+    @Test
+    void copyHoldsOnlyTheKeysThatVerifySignatures() throws IOException {
+        jwks = jwks(ENCRYPTION_KEY, HMAC_KEY, KEY_B, EC_P384_KEY, EC_P256_KEY);
+
+        mirror.fetch();
+
+        assertEquals(Set.of("key-b", "ec-1"), mirror.keyIds());
+        assertEquals(jwks(KEY_B, EC_P256_KEY), Files.readString(JwksMirror.file()));
+    }
+
+    @Test
+    void keysWithoutAKidComeLastSoThatPayaraFindsTheNamedOnesBeforeFailingOnThem() {
+        String unnamed = "{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+
+        JwksMirror.SigningKeys keys = JwksMirror.signingKeys(jwks(unnamed, KEY_A));
+
+        assertEquals(jwks(KEY_A, unnamed), keys.jwks());
+        assertEquals(Set.of("key-a"), keys.keyIds());
+    }
+
+    @Test
+    void keysForOtherAlgorithmsOrUsesAreLeftOut() {
+        String rs384 = "{\"kty\":\"RSA\",\"kid\":\"rs384\",\"alg\":\"RS384\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+        String encryptOnly = "{\"kty\":\"RSA\",\"kid\":\"ops\",\"key_ops\":[\"encrypt\"],\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+        String certificateOnly = "{\"kty\":\"RSA\",\"kid\":\"x5c\",\"x5c\":[\"MIIC\"]}";
+        String numberKid = "{\"kty\":\"RSA\",\"kid\":7,\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+        String sig = "{\"kty\":\"RSA\",\"kid\":\"sig\",\"use\":\"sig\",\"alg\":\"RS256\",\"key_ops\":[\"verify\"],\"n\":\"AQAB\",\"e\":\"AQAB\"}";
+
+        JwksMirror.SigningKeys keys = JwksMirror.signingKeys(jwks(rs384, encryptOnly, certificateOnly, numberKid, "\"text\"", sig));
+
+        assertEquals(Set.of("sig"), keys.keyIds());
+        assertEquals(5, keys.leftOut());
+    }
+
+    @Test
+    void keySetWithoutASigningKeyIsRefusedAndTheLastGoodKeysStay() throws IOException {
+        jwks = jwks(ENCRYPTION_KEY, HMAC_KEY);
+
+        mirror.fetch();
+
+        assertEquals(Set.of("key-a"), mirror.keyIds());
+        assertEquals(jwks(KEY_A), Files.readString(JwksMirror.file()));
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void aChangeOfTheEncryptionKeyAloneIsNoChangeOfKeys() {
+        jwks = jwks(ENCRYPTION_KEY, KEY_A);
+
+        mirror.fetch();
+
         assertEquals(1, changes.size());
     }
 
