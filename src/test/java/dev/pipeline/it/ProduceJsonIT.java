@@ -36,7 +36,7 @@ class ProduceJsonIT {
         String id = "order-" + UUID.randomUUID();
         String sent = """
                 {"messageType":"order.created","source":"shop","sentTime":1700000000123,"imsOrg":"ORG1@AdobeOrg",
-                 "properties":{"region":"eu","tier":"gold"},"messageId":"%s","locations":["eu-west-1","us-east-1"],
+                 "properties":{"region":"eu","tier":"gold","not-an-identifier":"x","JMSXGroupID":"g","source":"other"},"messageId":"%s","locations":["eu-west-1","us-east-1"],
                  "messageContentType":"application/json","schemaRef":"orders/created","schemaVersion":"3",
                  "message":"{\\"orderId\\":42}"}""".formatted(id);
         try (var subscription = broker.subscribe("orders")) {
@@ -58,6 +58,9 @@ class ProduceJsonIT {
             assertEquals("application/json", received.getStringProperty("contentType"));
             assertEquals(1700000000123L, received.getLongProperty("sentTime"));
             assertEquals(traceparent, received.getStringProperty("traceparent"));
+            assertEquals("eu", received.getStringProperty("region"), "a selectable entry of properties is a JMS property");
+            assertEquals("gold", received.getStringProperty("tier"));
+            assertEquals(null, received.getStringProperty("JMSXGroupID"), "reserved names stay in the body only");
         }
     }
 

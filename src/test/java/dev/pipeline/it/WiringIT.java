@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.pipeline.auth.boundary.CachingIdentityStoreHandler;
 import dev.pipeline.broker.control.BrokerConnection;
 import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.produce.control.OutgoingMessages;
 import dev.pipeline.publish.boundary.MessagePublisher;
 import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
@@ -67,8 +68,9 @@ class WiringIT {
     void publisherStoresAMessageOnTheBroker() throws Exception {
         Message message = Message.newBuilder().setMessageId("wiring-" + UUID.randomUUID()).setMessage("wired")
                 .setSentTime(System.currentTimeMillis()).build();
-        List<String> stored = bean(MessagePublisher.class)
-                .publish(bean(TopicCatalogue.class).topic("audit").orElseThrow(), BodyFormat.JSON, List.of(message), null)
+        MessagePublisher publisher = bean(MessagePublisher.class);
+        Topic audit = bean(TopicCatalogue.class).topic("audit").orElseThrow();
+        List<String> stored = publisher.publish(audit, publisher.admit(audit), OutgoingMessages.of(BodyFormat.JSON, List.of(message), null))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(List.of(message.getMessageId()), stored);
     }

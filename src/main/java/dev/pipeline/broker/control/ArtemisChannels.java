@@ -6,15 +6,17 @@ import dev.pipeline.publish.control.SendFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Publishing's channels, as transacted sessions on the service's one broker connection. */
+/** Publishing's channels, as sessions on the service's one broker connection. */
 @ApplicationScoped
 public class ArtemisChannels implements PublishChannels {
 
     @Inject
     BrokerConnection broker;
 
+    private final Subscriptions subscriptions = new Subscriptions();
+
     @Override
     public PublishChannel open() throws SendFailure {
-        return ArtemisChannel.open(broker);
+        return ArtemisChannel.open(broker, subscriptions);
     }
 }

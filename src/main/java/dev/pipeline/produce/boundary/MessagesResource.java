@@ -4,13 +4,16 @@ import dev.pipeline.configuration.control.RequiredConfiguration;
 import dev.pipeline.problem.Problem;
 import dev.pipeline.produce.control.CountingInputStream;
 import dev.pipeline.produce.control.MessageValidator;
+import dev.pipeline.produce.control.OutgoingMessages;
 import dev.pipeline.produce.control.ProducerClaims;
 import dev.pipeline.produce.control.ProducerPolicy;
 import dev.pipeline.produce.control.RequestBodyReader;
 import dev.pipeline.produce.control.TraceContext;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.produce.entity.Producer;
+import dev.pipeline.publish.boundary.Admission;
 import dev.pipeline.publish.boundary.MessagePublisher;
+import dev.pipeline.publish.entity.Outgoing;
 import dev.pipeline.topics.control.TopicCatalogue;
 import dev.pipeline.topics.entity.Topic;
 import dev.pipeline.v1.Message;
@@ -81,18 +84,28 @@ public class MessagesResource {
         // Payara produces that bean anew for each request, at a cost profiles showed.
         Producer producer = ProducerClaims.producer(security.getUserPrincipal());
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
+        Admission admission = publisher.admit(topic);
         CountingInputStream counted = new CountingInputStream(body);
-        ProduceRequest request;
+        List<Outgoing> outgoing = null;
         try {
-            request = RequestBodyReader.read(contentType, contentEncoding, counted);
+            ProduceRequest request;
+            try {
+                request = RequestBodyReader.read(contentType, contentEncoding, counted, admission::take);
+            } finally {
+                context.setProperty(ProduceMetrics.BYTES, counted.count());
+            }
+            List<Message> messages = ProducerPolicy.withImsOrg(
+                    MessageValidator.validated(request, receivedAt), producer, request.batch());
+            context.setProperty(ProduceMetrics.MESSAGES, messages.size());
+            outgoing = OutgoingMessages.of(request.format(), messages, TraceContext.valid(traceparent).orElse(null));
+            admission.take(outgoing.stream().mapToLong(Outgoing::size).sum());
         } finally {
-            context.setProperty(ProduceMetrics.BYTES, counted.count());
+            if (outgoing == null) {
+                admission.close();
+            }
         }
-        List<Message> messages = ProducerPolicy.withImsOrg(
-                MessageValidator.validated(request, receivedAt), producer, request.batch());
-        context.setProperty(ProduceMetrics.MESSAGES, messages.size());
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        publisher.publish(topic, request.format(), messages, TraceContext.valid(traceparent).orElse(null))
+        publisher.publish(topic, admission, outgoing)
                 .whenComplete((ids, failure) -> {
                     if (failure == null) {
                         answer.complete(Response.ok(messageIds(ids)).build());

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -35,8 +36,13 @@ public final class RequestBodyReader {
     }
 
     public static ProduceRequest read(String contentType, String contentEncoding, InputStream body) {
+        return read(contentType, contentEncoding, body, bytes -> { });
+    }
+
+    /** Reads the body, telling {@code onDecoded} of every decoded byte as it is read, so that it may stop the reading. */
+    public static ProduceRequest read(String contentType, String contentEncoding, InputStream body, LongConsumer onDecoded) {
         Kind kind = kind(contentType);
-        try (InputStream decoded = decoded(contentEncoding, body)) {
+        try (InputStream decoded = new CountingInputStream(decoded(contentEncoding, body), onDecoded)) {
             return kind.format() == BodyFormat.JSON ? json(decoded) : protobuf(decoded, kind.protobufBatch());
         } catch (ZipException | java.io.EOFException e) {
             throw new InvalidRequestException("body is not valid gzip: " + e.getMessage());

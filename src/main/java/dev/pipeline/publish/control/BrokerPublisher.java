@@ -1,49 +1,53 @@
 package dev.pipeline.publish.control;
 
-import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.publish.boundary.Admission;
 import dev.pipeline.publish.boundary.MessagePublisher;
-import dev.pipeline.publish.entity.Envelope;
-import dev.pipeline.topics.control.TopicCatalogue;
+import dev.pipeline.publish.entity.Outgoing;
 import dev.pipeline.topics.entity.Topic;
-import dev.pipeline.v1.Message;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * Publishing without holding an HTTP thread: single messages wait in their topic's queue for one of
- * its send lanes, which stores whatever arrived meanwhile in one transaction; a batch waits for one
- * of {@code pipeline.broker.sessions} batch lanes and is a transaction of its own. A request is
- * answered by its transaction's outcome. One that no lane has taken within {@link #DEADLINE_MILLIS}
- * is withdrawn and answered 503; one the broker has waits for the broker's answer, which the client's
- * {@code callTimeout} bounds, so that a 503 does not leave a send of its ids in flight. Past
- * {@link #ANSWER_MILLIS} every request is answered, 503 if need be.
+ * Publishing without holding an HTTP thread, within a bound of memory, with no topic able to slow
+ * another. A request is admitted by its bytes ({@link PendingBytes}), then belongs to its topic's
+ * {@link TopicQueue} until it is over; {@link Senders}, a fixed pool for all topics, store what the
+ * queues hold. A request no sender took within {@link #DEADLINE_MILLIS} is withdrawn (503, never
+ * sent); one the broker has is answered by the broker's outcome, or 503 past {@link #ANSWER_MILLIS}
+ * (an address that blocks holds a send for as long as it is full). One expiry thread checks every
+ * queue's deadlines; there is no timer per request.
  *
- * <p>Threads, all named {@code pipeline-*} and ended by {@link #close}: send lanes
- * {@code pipeline-send-<topic>-<n>}, batch lanes {@code pipeline-batch-<n>}, the responders that
- * complete requests {@code pipeline-respond-<n>} and the deadline timer {@code pipeline-deadline-1}.
+ * <p>Threads, all named {@code pipeline-*} and ended by {@link #close}: senders {@code pipeline-send-<n>},
+ * the responders that complete requests {@code pipeline-respond-<n>}, and {@code pipeline-expire-1}.
  */
 @ApplicationScoped
 public class BrokerPublisher implements MessagePublisher {
 
+    private static final Logger LOG = Logger.getLogger(BrokerPublisher.class.getName());
     /** The longest a request waits to be handed to the broker, connecting included. */
     static final long DEADLINE_MILLIS = 2_000;
     /**
@@ -51,18 +55,15 @@ public class BrokerPublisher implements MessagePublisher {
      * within the client's callTimeout or callFailoverTimeout (2 s each), twice for a failover resend.
      */
     static final long ANSWER_MILLIS = 8_000;
-    static final int LANES_PER_TOPIC = 2;
-    /** Requests that may wait for one lane; more are refused with 503 at once. */
-    static final int QUEUE_PER_LANE = 512;
+    static final long EXPIRY_PERIOD_MILLIS = 50;
+    /** The longest stopping waits for the senders' sends in hand, all together. */
+    static final long STOP_WAIT_MILLIS = 5_000;
     /** The most single messages in one transaction, and the size at which a group stops growing. */
     static final int GROUP_LIMIT = 64;
     static final int GROUP_BYTES = 1 << 20;
 
     @Inject
     PublishChannels channels;
-
-    @Inject
-    TopicCatalogue catalogue;
 
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -72,14 +73,24 @@ public class BrokerPublisher implements MessagePublisher {
     @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "16")
     int sessions;
 
-    private final InFlightIds inFlight = new InFlightIds();
-    private final Map<String, SendLanes> topicLanes = new ConcurrentHashMap<>();
-    private SendLanes batchLanes;
-    private SendCounts counts;
+    @Inject
+    @ConfigProperty(name = "pipeline.broker.sessions-per-topic", defaultValue = "4")
+    int sessionsPerTopic;
+
+    @Inject
+    @ConfigProperty(name = "pipeline.publish.max-pending-bytes")
+    Optional<Long> maxPendingBytes;
+
+    @Inject
+    @ConfigProperty(name = "pipeline.publish.max-pending-bytes-per-topic")
+    Optional<Long> maxPendingBytesPerTopic;
+
+    private final Map<String, TopicQueue> queues = new ConcurrentHashMap<>();
+    private PendingBytes pending;
+    private Senders senders;
+    private int senderLimit;
     private Executor responder;
-    private Deadlines deadlines;
-    private long deadlineMillis;
-    private long answerMillis;
+    private LongSupplier clock;
     private Runnable stopExecutors = () -> { };
     private volatile boolean stopping;
 
@@ -87,77 +98,111 @@ public class BrokerPublisher implements MessagePublisher {
     void start() {
         ExecutorService responders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 named("pipeline-respond-"));
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("pipeline-deadline-"));
-        timer.setRemoveOnCancelPolicy(true);
-        start(channels, sessions, responders,
-                (millis, task) -> {
-                    var scheduled = timer.schedule(task, millis, TimeUnit.MILLISECONDS);
-                    return () -> scheduled.cancel(false);
-                },
-                DEADLINE_MILLIS, ANSWER_MILLIS, new SendMetrics(registry));
+        long limit = maxPendingBytes.orElseGet(BrokerPublisher::defaultPendingBytes);
+        PendingBytes bytes = new PendingBytes(limit, maxPendingBytesPerTopic.orElse(limit / 4));
+        start(channels, sessions, sessionsPerTopic, bytes, responders, System::nanoTime, new SendMetrics(registry));
+        ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(named("pipeline-expire-"));
+        expiry.scheduleWithFixedDelay(this::expireSafely, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         stopExecutors = () -> {
-            timer.shutdown();
+            expiry.shutdown();
             responders.shutdown();
         };
+        LOG.info(() -> "Publishing with " + sessions + " broker sessions (at most " + senderLimit + " per topic), "
+                + limit / (1 << 20) + " MiB of requests pending in all, " + bytes.topicLimit() / (1 << 20) + " MiB per topic");
     }
 
-    /** Everything but the container's part, so that tests can run publishing on a fake channel. */
-    void start(PublishChannels channels, int sessions, Executor responder, Deadlines deadlines, long deadlineMillis,
-            long answerMillis, SendCounts counts) {
+    /** A quarter of the heap for requests not yet answered, and a quarter of that for one topic. */
+    static long defaultPendingBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** Everything but the container's part, so that tests can publish to a fake broker on their own clock. */
+    void start(PublishChannels channels, int sessions, int sessionsPerTopic, PendingBytes pending, Executor responder,
+            LongSupplier clock, SendCounts counts) {
         this.channels = channels;
-        this.counts = counts;
+        this.pending = pending;
         this.responder = responder;
-        this.deadlines = deadlines;
-        this.deadlineMillis = deadlineMillis;
-        this.answerMillis = answerMillis;
-        this.batchLanes = new SendLanes("batches", sessions * QUEUE_PER_LANE, sessions, n -> "pipeline-batch-" + n,
-                queue -> new SendLane(queue, channels, 1, 0, null, counts)).start();
+        this.clock = clock;
+        this.senderLimit = Math.max(1, Math.min(sessionsPerTopic, sessions));
+        long resendWithin = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+        BlockingQueue<TopicQueue> ready = new LinkedBlockingQueue<>();
+        this.senders = new Senders(ready, sessions, n -> new Sender(ready, channels, counts, GROUP_LIMIT, GROUP_BYTES,
+                resendWithin, clock)).start();
     }
 
-    /** Opens every catalogue topic's lanes as the application starts, so that the first requests do not pay for it. */
-    void openLanesWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        catalogue.all().forEach(this::lanes);
+    /** Stops before any application-scoped bean is destroyed, the broker connection included. */
+    void closeFirst(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        close();
     }
 
+    /** Takes no more requests, answers what no sender has, lets each sender end its send in hand. */
     @PreDestroy
-    void close() {
+    synchronized void close() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
-        topicLanes.values().forEach(SendLanes::close);
-        batchLanes.close();
+        queues.values().forEach(TopicQueue::close);
+        senders.close(STOP_WAIT_MILLIS);
+        expire();
         stopExecutors.run();
     }
 
     @Override
-    public CompletionStage<List<String>> publish(Topic topic, BodyFormat format, List<Message> messages, String traceparent) {
+    public Admission admit(Topic topic) {
         if (stopping) {
+            throw NotStored.stopping();
+        }
+        return pending.admit(topic.name());
+    }
+
+    @Override
+    public CompletionStage<List<String>> publish(Topic topic, Admission admission, List<Outgoing> messages) {
+        Publication publication = new Publication(topic, messages, admission, clock.getAsLong());
+        if (stopping) {
+            admission.close();
             return CompletableFuture.failedFuture(NotStored.stopping());
         }
-        List<String> ids = messages.stream().map(Message::getMessageId).toList();
-        List<Envelope> envelopes = messages.stream().map(message -> new Envelope(message, format, traceparent)).toList();
-        Publication publication = new Publication(ids, responder);
-        publication.answerInTime(deadlineMillis, answerMillis, deadlines);
-        SendLanes lanes = messages.size() == 1 ? lanes(topic) : batchLanes;
-        inFlight.claim(topic.name(), ids).thenAccept(claim -> {
-            if (publication.hold(claim)) {
-                lanes.submit(new Pending(topic, envelopes, publication));
-            }
-        });
+        queue(topic.name()).submit(publication);
         return publication.answer();
     }
 
-    /** MessageIds claimed right now, for tests. */
-    int idsInFlight() {
-        return inFlight.size();
+    /** Withdraws and answers what is past its deadlines. */
+    void expire() {
+        long now = clock.getAsLong();
+        long deadline = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+        long answer = TimeUnit.MILLISECONDS.toNanos(ANSWER_MILLIS);
+        for (TopicQueue queue : queues.values()) {
+            queue.expire(now, deadline, answer);
+        }
     }
 
-    private SendLanes lanes(Topic topic) {
-        SendLanes lanes = topicLanes.computeIfAbsent(topic.name(), name -> new SendLanes("messages to " + name,
-                LANES_PER_TOPIC * QUEUE_PER_LANE, LANES_PER_TOPIC, n -> "pipeline-send-" + name + "-" + n,
-                queue -> new SendLane(queue, channels, GROUP_LIMIT, GROUP_BYTES, topic, counts)).start());
-        if (stopping) {
-            lanes.close();
+    private void expireSafely() {
+        try {
+            expire();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "Expiring requests failed; trying again", e);
         }
-        return lanes;
+    }
+
+    /** Bytes of requests not yet over, for tests. */
+    long pendingBytes() {
+        return pending.total();
+    }
+
+    /** Requests of a topic not yet over, for tests. */
+    int pending(String topic) {
+        TopicQueue queue = queues.get(topic);
+        return queue == null ? 0 : queue.size();
+    }
+
+    /** Sender threads still running, for tests. */
+    long sendersAlive() {
+        return senders.alive();
+    }
+
+    private TopicQueue queue(String topic) {
+        return queues.computeIfAbsent(topic, name -> new TopicQueue(name, senderLimit, senders::ready, responder));
     }
 
     private static ThreadFactory named(String prefix) {

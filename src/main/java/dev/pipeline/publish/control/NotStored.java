@@ -36,9 +36,9 @@ public final class NotStored {
                 + "Retry-After: what it stored is not stored again");
     }
 
+    /** The broker rolled them back in a failover, and they could not be sent again within the deadline. */
     static UnavailableException failedOver() {
-        return unavailable("the broker failed over while storing the message(s)" + SAFE_TO_RETRY
-                + ": what it stored is not stored again");
+        return unavailable("the broker failed over while storing the message(s), none was stored" + SAFE_TO_RETRY);
     }
 
     static UnavailableException addressFull(Topic topic) {
@@ -50,8 +50,21 @@ public final class NotStored {
                 + "would be lost; an operator must create one");
     }
 
-    static UnavailableException tooManyWaiting(String what) {
-        return unavailable("too many " + what + " are waiting for the broker");
+    /** The topic's requests not yet answered hold its share of memory: its address blocks, or its broker is slow. */
+    static UnavailableException tooManyBytes(String topic) {
+        return unavailable("too many bytes of requests to topic '" + topic + "' are waiting for the broker (its address "
+                + "is slow or blocked); nothing of this request was sent" + SAFE_TO_RETRY);
+    }
+
+    static UnavailableException tooManyBytes() {
+        return unavailable("too many bytes of requests are waiting for the broker; nothing of this request was sent"
+                + SAFE_TO_RETRY);
+    }
+
+    /** The broker may or may not have stored them: its duplicate detection makes the retry safe. */
+    static UnavailableException outcomeUnknown() {
+        return unavailable("the broker did not confirm whether it stored the message(s); retry with the same "
+                + "messageIds: what it stored is not stored again");
     }
 
     private static UnavailableException unavailable(String detail) {

@@ -1,141 +1,83 @@
 package dev.pipeline.publish.control;
 
 import dev.pipeline.problem.UnavailableException;
+import dev.pipeline.publish.boundary.Admission;
+import dev.pipeline.publish.entity.Outgoing;
+import dev.pipeline.topics.entity.Topic;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The messages of one request on their way to the broker, answered once. Until a send lane hands
- * them to the broker they may be withdrawn: the deadline then answers 503 and they are never sent.
- * Once handed over, the broker's outcome answers the request, so that a 503 does not leave a send
- * of this gateway in flight and a retry through any gateway follows the first try instead of racing
- * it (Artemis checks a transaction's ids against those already committed, so two transactions in
- * flight with one id would both be stored). Only a broker that holds a send past the last guard
- * gets a 503 while the send goes on.
+ * One request's messages from admission to answer. Its state changes only under its
+ * {@link TopicQueue}'s lock, the one owner of every request of a topic: answered once, and its ids
+ * and bytes given back once, when nothing of it is on its way to the broker any more. The sender
+ * that stores it only reads its messages and records the outcome.
  */
 final class Publication {
 
-    private enum State {
-        /** Waiting for its ids or a lane; the deadline may withdraw it. */
-        WAITING,
-        /** Handed to the broker: answered by the outcome only; past the deadline no further send begins. */
+    enum State {
+        /** Waiting until no other request of this service is sending one of its ids. */
+        WAITING_FOR_IDS,
+        /** Holding its ids, waiting for a sender; withdrawn at the deadline (503, never sent). */
+        QUEUED,
+        /** With a sender: answered by the broker's outcome, or by the last guard while the send goes on. */
         SENDING,
-        /** Sending, and the deadline has passed. */
-        SENDING_LATE,
-        ANSWERED
+        /** Over: its ids and bytes are free. */
+        DONE
     }
 
-    private final List<String> messageIds;
-    private final Executor responder;
+    final Topic topic;
+    final List<Outgoing> messages;
+    final List<String> messageIds;
+    final long admittedAt;
+    final int bytes;
+    private final Admission admission;
     private final CompletableFuture<List<String>> answer = new CompletableFuture<>();
-    private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile InFlightIds.Claim claim;
-    private volatile Runnable cancelDeadlines = () -> { };
+    State state;
+    private volatile boolean answered;
+    /** Set by the sender before it hands the publication back: null once stored. */
+    volatile UnavailableException outcome;
 
-    Publication(List<String> messageIds, Executor responder) {
-        this.messageIds = messageIds;
-        this.responder = responder;
+    Publication(Topic topic, List<Outgoing> messages, Admission admission, long admittedAt) {
+        this.topic = topic;
+        this.messages = messages;
+        this.messageIds = messages.stream().map(Outgoing::messageId).toList();
+        this.admission = admission;
+        this.admittedAt = admittedAt;
+        this.bytes = messages.stream().mapToInt(Outgoing::size).sum();
     }
 
-    /**
-     * After {@code withdrawMillis} a request still waiting is withdrawn (503, never sent); one already
-     * handed to the broker keeps waiting for the outcome but is not sent again. After {@code answerMillis}
-     * it is answered 503 whatever the broker does (a send held by an address full under the BLOCK policy
-     * can wait for good): the last guard against a hang, its ids claimed until the send really ends.
-     */
-    void answerInTime(long withdrawMillis, long answerMillis, Deadlines deadlines) {
-        Runnable cancelWithdraw = deadlines.after(withdrawMillis, () -> {
-            if (state.compareAndSet(State.WAITING, State.ANSWERED)) {
-                finish();
-                respond(NotStored.notSentInTime());
-            } else {
-                state.compareAndSet(State.SENDING, State.SENDING_LATE);
-            }
-        });
-        Runnable cancelGiveUp = deadlines.after(answerMillis, () -> answer(NotStored.notAnsweredInTime()));
-        cancelDeadlines = () -> {
-            cancelWithdraw.run();
-            cancelGiveUp.run();
-        };
-        if (state.get() == State.ANSWERED) {
-            cancelDeadlines.run();
-        }
-    }
-
-    CompletionStage<List<String>> answer() {
+    CompletableFuture<List<String>> answer() {
         return answer;
     }
 
-    List<String> messageIds() {
-        return messageIds;
+    boolean isBatch() {
+        return messages.size() > 1;
     }
 
-    /** Takes the claim on the ids; false, and the claim released, if the request was answered meanwhile. */
-    boolean hold(InFlightIds.Claim acquired) {
-        claim = acquired;
-        if (state.get() == State.ANSWERED) {
-            finish();
-            return false;
+    boolean answered() {
+        return answered;
+    }
+
+    /** Completes the request on the responder: sender threads must not write HTTP responses. */
+    void answer(UnavailableException reason, Executor responder) {
+        if (answered) {
+            return;
         }
-        return true;
-    }
-
-    /**
-     * Hands the messages to the broker: true from now on the request waits for the outcome; false,
-     * and the claim released, if it was answered (withdrawn at the deadline, or refused) before.
-     */
-    boolean begin() {
-        if (state.compareAndSet(State.WAITING, State.SENDING)) {
-            return true;
-        }
-        finish();
-        return false;
-    }
-
-    /** Whether the messages may be sent again after a failover: only within the request's deadline. */
-    boolean mayResend() {
-        return state.get() == State.SENDING;
-    }
-
-    void stored() {
-        finish();
-        answer(null);
-    }
-
-    /** The broker did not store them (or never got them): nothing of this request is in flight any more. */
-    void failed(UnavailableException reason) {
-        finish();
-        answer(reason);
-    }
-
-    /** The send is over (or never begun): its messageIds are free again. */
-    private void finish() {
-        InFlightIds.Claim held = claim;
-        if (held != null && finished.compareAndSet(false, true)) {
-            held.close();
-        }
-    }
-
-    private void answer(UnavailableException reason) {
-        if (state.getAndSet(State.ANSWERED) != State.ANSWERED) {
-            respond(reason);
-        }
-    }
-
-    /** Completes the request on the responder: the broker client's and the send threads must not write HTTP responses. */
-    private void respond(UnavailableException reason) {
-        cancelDeadlines.run();
+        answered = true;
         Runnable complete = reason == null ? () -> answer.complete(messageIds) : () -> answer.completeExceptionally(reason);
         try {
             responder.execute(complete);
         } catch (RejectedExecutionException stopping) {
             complete.run();
         }
+    }
+
+    /** Nothing of it is in memory for the broker any more. */
+    void release() {
+        state = State.DONE;
+        admission.close();
     }
 }

@@ -1,17 +1,18 @@
 package dev.pipeline.publish.control;
 
-import dev.pipeline.publish.entity.Envelope;
+import dev.pipeline.publish.entity.Outgoing;
 import dev.pipeline.topics.entity.Topic;
 import java.util.List;
 
-/** A transacted session to the broker, used by one thread at a time; {@link PublishChannels} opens them. */
+/** A session to the broker, used by one thread at a time; {@link PublishChannels} opens them. */
 public interface PublishChannel {
 
-    /** Stores the messages in one transaction, whole or not at all: returns once the broker committed it. */
-    void store(Topic topic, List<Envelope> messages) throws SendFailure;
-
-    /** Makes ready for the topic ahead of the first {@link #store}: its checks answer that store instead. */
-    void prepare(Topic topic);
+    /**
+     * Stores the messages, whole or not at all: returns once the broker has them on disk. Two or more
+     * are one transaction, which a known messageId refuses ({@link SendFailure.Reason#DUPLICATE});
+     * a message alone is a plain send, which the broker answers as stored for a known messageId.
+     */
+    void store(Topic topic, List<Outgoing> messages) throws SendFailure;
 
     /** False once the connection under it is gone: such a channel is closed and replaced. */
     boolean usable();

@@ -1,23 +1,26 @@
 package dev.pipeline.publish.control;
 
-/** Why a {@link PublishChannel} did not store a transaction; the reason decides what happens next. */
+/** Why a {@link PublishChannel} did not store a send; the reason says what is known and decides what happens next. */
 public final class SendFailure extends Exception {
 
     public enum Reason {
         /** The transaction holds a messageId the address has stored already; nothing of it was stored. */
         DUPLICATE,
-        /** The address refuses messages (address-full-policy FAIL); the channel can be used again. */
+        /** The address refuses messages (address-full-policy FAIL); nothing was stored, the channel can be used again. */
         ADDRESS_FULL,
         /** The address has no queue, so the broker would drop the messages and still acknowledge them. */
         NO_SUBSCRIPTION,
+        /** The broker rolled the transaction back (a failover before its commit): nothing was stored, sending again is safe. */
+        ROLLED_BACK,
         /**
-         * The connection failed over to another broker (or was unblocked) during the transaction: it was
-         * rolled back, or its outcome is unknown. Sending the same messages again is safe.
+         * The send may or may not have been stored (a commit broken by a failover, no answer within the
+         * call timeout, a thread interrupted in the client): the channel is replaced, the request answered
+         * 503, and the producer's retry with the same ids is stored at most once.
          */
-        FAILED_OVER,
-        /** No channel could be opened: the broker is not reachable, or is being reconnected to. */
+        OUTCOME_UNKNOWN,
+        /** No channel could be opened: the broker is not reachable, or is being reconnected to. Nothing was sent. */
         UNREACHABLE,
-        /** Anything else: the channel is closed and not used again. */
+        /** The session failed otherwise: the channel is closed and not used again. */
         BROKEN
     }
 

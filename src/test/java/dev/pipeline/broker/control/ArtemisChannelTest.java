@@ -8,7 +8,10 @@ import jakarta.jms.TransactionRolledBackException;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQConnectionTimedOutException;
+import org.apache.activemq.artemis.api.core.ActiveMQInterruptedException;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
+import org.apache.activemq.artemis.api.core.ActiveMQObjectClosedException;
 import org.apache.activemq.artemis.api.core.ActiveMQTransactionOutcomeUnknownException;
 import org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException;
 import org.apache.activemq.artemis.api.core.ActiveMQUnBlockedException;
@@ -34,23 +37,30 @@ class ArtemisChannelTest {
 
     @Test
     void transactionRolledBackByAFailoverMayBeSentAgain() {
-        assertEquals(Reason.FAILED_OVER, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQTransactionRolledBackException("AMQ219030"))));
-        assertEquals(Reason.FAILED_OVER, ArtemisChannel.reason(new TransactionRolledBackException("AMQ219030")));
+        assertEquals(Reason.ROLLED_BACK, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQTransactionRolledBackException("AMQ219030"))));
+        assertEquals(Reason.ROLLED_BACK, ArtemisChannel.reason(new TransactionRolledBackException("AMQ219030")));
     }
 
     @Test
-    void commitWithAnUnknownOutcomeMayBeSentAgain() {
-        assertEquals(Reason.FAILED_OVER, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQTransactionOutcomeUnknownException("AMQ219031"))));
+    void commitWithAnUnknownOutcomeIsUnknownNotRolledBack() {
+        assertEquals(Reason.OUTCOME_UNKNOWN, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQTransactionOutcomeUnknownException("AMQ219031"))));
     }
 
     @Test
-    void callUnblockedByAConnectionFailureMayBeSentAgain() {
-        assertEquals(Reason.FAILED_OVER, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQUnBlockedException("AMQ219016"))));
+    void callUnblockedByAConnectionFailureHasAnUnknownOutcome() {
+        assertEquals(Reason.OUTCOME_UNKNOWN, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQUnBlockedException("AMQ219016"))));
+    }
+
+    @Test
+    void callTimeoutAndAnInterruptedCallHaveAnUnknownOutcomeAndDoNotBreakTheConnection() {
+        assertEquals(Reason.OUTCOME_UNKNOWN, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQConnectionTimedOutException("AMQ219014"))));
+        assertEquals(Reason.OUTCOME_UNKNOWN, ArtemisChannel.reason(new ActiveMQInterruptedException(new InterruptedException())));
+        assertEquals(Reason.OUTCOME_UNKNOWN, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQNotConnectedException())));
     }
 
     @Test
     void anythingElseBreaksTheChannel() {
-        assertEquals(Reason.BROKEN, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQNotConnectedException())));
+        assertEquals(Reason.BROKEN, ArtemisChannel.reason(asTheJmsClientThrowsIt(new ActiveMQObjectClosedException())));
         assertEquals(Reason.BROKEN, ArtemisChannel.reason(new IllegalStateException("session closed")));
     }
 

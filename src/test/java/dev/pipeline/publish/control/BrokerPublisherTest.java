@@ -7,65 +7,71 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipeline.problem.UnavailableException;
-import dev.pipeline.produce.entity.BodyFormat;
+import dev.pipeline.publish.boundary.Admission;
+import dev.pipeline.publish.entity.Outgoing;
 import dev.pipeline.topics.entity.Topic;
-import dev.pipeline.v1.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The send path's rules, on real lane threads against {@link FakeBroker}; deadlines fire when the test says. */
+/**
+ * The send path's rules, on real sender threads against {@link FakeBroker}; time moves, and deadlines
+ * are checked, when the test says.
+ */
 class BrokerPublisherTest {
 
-    private static final Topic ORDERS = new Topic("orders", Duration.ofHours(1), Set.of("orders-writer"));
+    private static final Topic ORDERS = topic("orders");
+    private static final Topic JAM = topic("jam");
+    private static final int SENDERS = 4;
+    private static final int PER_TOPIC = 2;
+    private static final long TOPIC_BYTES = 10_000;
+    private static final long ALL_BYTES = 15_000;
 
     private final FakeBroker broker = new FakeBroker();
-    private final ManualDeadlines deadlines = new ManualDeadlines();
+    private final AtomicLong clock = new AtomicLong();
     private final AtomicInteger answers = new AtomicInteger();
-    private final Executor countingResponder = task -> {
-        answers.incrementAndGet();
-        task.run();
-    };
     private final BrokerPublisher publisher = new BrokerPublisher();
-    private final List<Integer> transactionSizes = Collections.synchronizedList(new ArrayList<>());
+    private final List<Integer> sendSizes = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void start() {
-        publisher.start(broker, 2, countingResponder, deadlines, BrokerPublisher.DEADLINE_MILLIS,
-                BrokerPublisher.ANSWER_MILLIS, (topic, messages) -> transactionSizes.add(messages));
+        publisher.start(broker, SENDERS, PER_TOPIC, new PendingBytes(ALL_BYTES, TOPIC_BYTES), task -> {
+            answers.incrementAndGet();
+            task.run();
+        }, clock::get, (topic, messages) -> sendSizes.add(messages));
     }
 
     @AfterEach
     void close() {
         broker.holdCommits = false;
+        broker.unblock(JAM.name());
         publisher.close();
     }
 
     @Test
-    void singleMessageIsAnsweredWithItsIdOnceStored() throws Exception {
-        assertEquals(List.of("a"), single("a").get(10, TimeUnit.SECONDS));
+    void singleMessageIsAnsweredWithItsIdOnceStoredAndGivesItsBytesBack() throws Exception {
+        assertEquals(List.of("a"), single(ORDERS, "a").get(10, TimeUnit.SECONDS));
         assertEquals(List.of("a"), broker.stored);
+        assertEquals(0, publisher.pendingBytes());
     }
 
     @Test
-    void singlesArrivingWhileBothLanesCommitAreStoredTogetherInOneTransaction() throws Exception {
-        Held first = heldAtTheBroker("a");
-        Held second = heldAtTheBroker("b");
-        List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(this::single).toList();
+    void singlesArrivingWhileTheSendersAreBusyAreStoredTogetherInOneTransaction() throws Exception {
+        Held first = heldAtTheBroker(ORDERS, "a");
+        Held second = heldAtTheBroker(ORDERS, "b");
+        List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(id -> single(ORDERS, id)).toList();
 
         first.commit().release();
         FakeBroker.Commit group = broker.nextCommit();
@@ -73,29 +79,26 @@ class BrokerPublisherTest {
         second.commit().release();
 
         assertEquals(List.of("c", "d", "e"), group.ids);
-        assertEquals(List.of("a"), first.answer().get(10, TimeUnit.SECONDS));
-        assertEquals(List.of("b"), second.answer().get(10, TimeUnit.SECONDS));
         for (int i = 0; i < waiting.size(); i++) {
             assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
         }
-        assertEquals(List.of(1, 1, 3), transactionSizes.stream().sorted().toList(), "counted: three transactions");
+        first.answer().get(10, TimeUnit.SECONDS);
+        second.answer().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 1, 3), sendSizes.stream().sorted().toList());
     }
 
     @Test
-    void duplicateInsideACoalescedGroupDoesNotFailTheOthers() throws Exception {
+    void duplicateInsideACoalescedGroupStoresEachMessageOnce() throws Exception {
         broker.stored.add("d");
-        Held first = heldAtTheBroker("a");
-        Held second = heldAtTheBroker("b");
-        List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(this::single).toList();
-        first.commit().release();
-        FakeBroker.Commit group = broker.nextCommit();
+        Held first = heldAtTheBroker(ORDERS, "a");
+        Held second = heldAtTheBroker(ORDERS, "b");
+        List<CompletableFuture<List<String>>> waiting = Stream.of("c", "d", "e").map(id -> single(ORDERS, id)).toList();
         broker.holdCommits = false;
-        group.release();
+        first.commit().release();
         second.commit().release();
 
-        assertEquals(List.of("c", "d", "e"), group.ids);
         for (int i = 0; i < waiting.size(); i++) {
-            assertEquals(List.of(group.ids.get(i)), waiting.get(i).get(10, TimeUnit.SECONDS));
+            waiting.get(i).get(10, TimeUnit.SECONDS);
         }
         first.answer().get(10, TimeUnit.SECONDS);
         second.answer().get(10, TimeUnit.SECONDS);
@@ -105,135 +108,202 @@ class BrokerPublisherTest {
     @Test
     void batchIsOneTransactionOfItsOwn() throws Exception {
         broker.holdCommits = true;
-        CompletableFuture<List<String>> batch = batch("a", "b", "c");
-        FakeBroker.Commit commit = broker.nextCommit();
-        commit.release();
+        CompletableFuture<List<String>> batch = batch(ORDERS, "a", "b", "c");
+        CompletableFuture<List<String>> single = single(ORDERS, "d");
+        FakeBroker.Commit first = broker.nextCommit();
+        FakeBroker.Commit second = broker.nextCommit();
+        first.release();
+        second.release();
 
-        assertEquals(List.of("a", "b", "c"), commit.ids);
+        assertEquals(Set.of(List.of("a", "b", "c"), List.of("d")), Set.of(first.ids, second.ids));
         assertEquals(List.of("a", "b", "c"), batch.get(10, TimeUnit.SECONDS));
-        assertTrue(commit.thread.startsWith("pipeline-batch-"), commit.thread);
+        assertEquals(List.of("d"), single.get(10, TimeUnit.SECONDS));
     }
 
     @Test
-    void batchWithAStoredIdStoresOnlyItsNewMessagesInOrder() throws Exception {
+    void batchRetriedAfterItWasStoredIsAnsweredWithItsIdsAndStoresNothingAgain() throws Exception {
+        assertEquals(List.of("a", "b"), batch(ORDERS, "a", "b").get(10, TimeUnit.SECONDS));
+
+        assertEquals(List.of("a", "b"), batch(ORDERS, "a", "b").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a", "b"), broker.stored);
+    }
+
+    @Test
+    void batchWithAStoredIdStoresEachOfItsNewMessagesOnceInOrder() throws Exception {
         broker.stored.add("b");
 
-        assertEquals(List.of("a", "b", "c"), batch("a", "b", "c").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a", "b", "c"), batch(ORDERS, "a", "b", "c").get(10, TimeUnit.SECONDS));
         assertEquals(List.of("b", "a", "c"), broker.stored);
     }
 
     @Test
-    void requestTheBrokerHasAtTheDeadlineIsAnsweredByTheBrokerOnce() throws Exception {
-        Held slow = heldAtTheBroker("a");
+    void uncheckedExceptionFromTheClientAnswers503FreesTheIdsAndTheSenderGoesOn() throws Exception {
+        broker.throwNext(new IllegalStateException("AMQ119999 something the client did not expect"));
 
-        deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
+        assertUnavailable(single(ORDERS, "a"), "did not confirm");
+        assertEquals(List.of("a"), single(ORDERS, "a").get(10, TimeUnit.SECONDS), "the retry is sent: its id is free");
+        for (int i = 0; i < 2 * SENDERS; i++) {
+            broker.throwNext(new OutOfMemoryErrorLike());
+            single(ORDERS, "x" + i).exceptionally(failure -> null).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("b"), single(ORDERS, "b").get(10, TimeUnit.SECONDS), "no sender was lost");
+        assertEquals(SENDERS, publisher.sendersAlive());
+        assertEquals(0, publisher.pendingBytes());
+    }
+
+    @Test
+    void topicWhoseAddressBlocksHoldsOnlyItsShareOfSendersAndBytes() throws Exception {
+        broker.block(JAM.name());
+        List<CompletableFuture<List<String>>> jammed = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jammed.add(batch(JAM, "j" + i + "a", "j" + i + "b"));
+        }
+        assertThrows(UnavailableException.class, () -> admitted(JAM, TOPIC_BYTES), "the jammed topic's share is full");
+
+        assertEquals(List.of("a"), single(ORDERS, "a").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("b", "c"), batch(ORDERS, "b", "c").get(10, TimeUnit.SECONDS));
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
+        publisher.expire();
+        long withdrawn = jammed.stream().filter(CompletableFuture::isDone).count();
+        assertEquals(6 - PER_TOPIC, withdrawn, "all but the sends at the broker are withdrawn at the deadline");
+        broker.unblock(JAM.name());
+        for (CompletableFuture<List<String>> answer : jammed) {
+            answer.exceptionally(failure -> null).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(0, publisher.pendingBytes(), "every byte given back");
+        assertEquals(List.of("z1", "z2"), batch(JAM, "z1", "z2").get(10, TimeUnit.SECONDS), "the topic recovers");
+    }
+
+    @Test
+    void requestPastTheTopicsShareIsRefusedAtOnceWhileOtherTopicsAreAdmitted() {
+        Admission jam = publisher.admit(JAM);
+        jam.take(TOPIC_BYTES - 10);
+
+        UnavailableException refused = assertThrows(UnavailableException.class, () -> admitted(JAM, 11));
+        assertTrue(refused.getMessage().contains("'jam'"), refused.getMessage());
+        Admission orders = admitted(ORDERS, ALL_BYTES - TOPIC_BYTES);
+        assertThrows(UnavailableException.class, () -> admitted(ORDERS, 20), "the bound in all");
+        jam.close();
+        orders.close();
+        assertEquals(0, publisher.pendingBytes());
+    }
+
+    @Test
+    void requestWaitingForAnIdInFlightCountsItsBytesAndIsWithdrawnAtTheDeadline() throws Exception {
+        Held first = heldAtTheBroker(ORDERS, "a");
+        CompletableFuture<List<String>> retry = single(ORDERS, "a");
+        long held = publisher.pendingBytes();
+
+        assertTrue(held > 0 && publisher.pending(ORDERS.name()) == 2, "the waiting retry holds bytes: " + held);
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
+        publisher.expire();
+        assertUnavailable(retry, "none was sent");
+        assertTrue(publisher.pendingBytes() < held, "the withdrawn retry gave its bytes back at once");
+        first.commit().release();
+        assertEquals(List.of("a"), first.answer().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), broker.stored);
+    }
+
+    @Test
+    void requestsWithTheSameIdStoreItOnceOneAfterTheOther() throws Exception {
+        Held first = heldAtTheBroker(ORDERS, "a");
+        CompletableFuture<List<String>> second = single(ORDERS, "a");
+        assertFalse(broker.hasMoreCommits(), "the second waits for the first's send");
+        broker.holdCommits = false;
+        first.commit().release();
+
+        assertEquals(List.of("a"), first.answer().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), second.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), broker.stored);
+    }
+
+    @Test
+    void requestTheBrokerHasAtTheDeadlineIsAnsweredByTheBrokerOnce() throws Exception {
+        Held slow = heldAtTheBroker(ORDERS, "a");
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
+        publisher.expire();
         assertFalse(slow.answer().isDone(), "no 503 while the broker may still store it");
         slow.commit().release();
 
         assertEquals(List.of("a"), slow.answer().get(10, TimeUnit.SECONDS));
         assertEquals(1, answers.get(), "one answer");
-        assertEquals(0, publisher.idsInFlight());
     }
 
     @Test
-    void requestNoLaneTookByTheDeadlineIs503WithItsIdsFreeAndIsNeverSent() throws Exception {
-        Held a = heldAtTheBroker("a");
-        Held b = heldAtTheBroker("b");
-        CompletableFuture<List<String>> queued = single("c");
+    void requestNoSenderTookByTheDeadlineIs503AndIsNeverSent() throws Exception {
+        Held a = heldAtTheBroker(ORDERS, "a");
+        Held b = heldAtTheBroker(ORDERS, "b");
+        CompletableFuture<List<String>> queued = single(ORDERS, "c");
 
-        deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
+        publisher.expire();
         assertUnavailable(queued, "none was sent");
-        assertEquals(2, publisher.idsInFlight(), "only the ids at the broker are held");
-        CompletableFuture<List<String>> retry = single("c");
         broker.holdCommits = false;
         a.commit().release();
         b.commit().release();
-
-        assertEquals(List.of("c"), retry.get(10, TimeUnit.SECONDS));
         a.answer().get(10, TimeUnit.SECONDS);
         b.answer().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("c"), single(ORDERS, "c").get(10, TimeUnit.SECONDS));
         assertEquals(List.of("a", "b", "c"), broker.stored.stream().sorted().toList(), "c stored once, by its retry");
     }
 
     @Test
-    void sendTheBrokerHoldsPastTheLastGuardIs503AndKeepsItsIdsUntilItEnds() throws Exception {
-        Held held = heldAtTheBroker("a");
+    void sendTheBrokerHoldsPastTheLastGuardIs503AndKeepsItsIdsAndBytesUntilItEnds() throws Exception {
+        Held held = heldAtTheBroker(ORDERS, "a");
+        long bytes = publisher.pendingBytes();
 
-        deadlines.fireDueAfter(BrokerPublisher.ANSWER_MILLIS);
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.ANSWER_MILLIS + 1));
+        publisher.expire();
         assertUnavailable(held.answer(), "has not answered in time");
-        CompletableFuture<List<String>> retry = single("a");
+        assertEquals(bytes, publisher.pendingBytes(), "its messages are still in memory");
+        CompletableFuture<List<String>> retry = single(ORDERS, "a");
         assertFalse(broker.hasMoreCommits(), "the retry waits for the send still holding its id");
         broker.holdCommits = false;
         held.commit().release();
 
         assertEquals(List.of("a"), retry.get(10, TimeUnit.SECONDS));
         assertEquals(List.of("a"), broker.stored, "stored once");
-        assertEquals(1 + 1, answers.get(), "one answer per request");
+        assertEquals(2, answers.get(), "one answer per request");
+        assertEquals(0, publisher.pendingBytes());
     }
 
     @Test
-    void transactionBrokenByAFailoverAfterTheDeadlineIsA503AndNotSentAgain() throws Exception {
-        Held slow = heldAtTheBroker("a");
-        deadlines.fireDueAfter(BrokerPublisher.DEADLINE_MILLIS);
-        broker.failNext(SendFailure.Reason.FAILED_OVER);
-        slow.commit().release();
+    void transactionRolledBackInAFailoverIsSentAgainWithTheSameIdsAndStoredOnce() throws Exception {
+        broker.failNext(SendFailure.Reason.ROLLED_BACK);
 
-        assertUnavailable(slow.answer(), "failed over");
-        assertFalse(broker.hasMoreCommits(), "not sent again");
-        assertEquals(List.of(), broker.stored);
-    }
-
-    @Test
-    void concurrentRequestsWithTheSameIdStoreItOnceAndNeitherBlocksItsCaller() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> first = single("a");
-        FakeBroker.Commit commit = broker.nextCommit();
-
-        CompletableFuture<List<String>> second = single("a");
-        assertFalse(second.isDone());
-        commit.release();
-        broker.nextCommit().release();
-
-        assertEquals(List.of("a"), first.get(10, TimeUnit.SECONDS));
-        assertEquals(List.of("a"), second.get(10, TimeUnit.SECONDS));
-        assertEquals(List.of("a"), broker.stored);
-    }
-
-    @Test
-    void connectionFailureFailsEveryRequestOfTheTransactionAndTheNextOneConnectsAnew() throws Exception {
-        Held first = heldAtTheBroker("a");
-        Held second = heldAtTheBroker("b");
-        List<CompletableFuture<List<String>>> group = Stream.of("c", "d").map(this::single).toList();
-        first.commit().release();
-        FakeBroker.Commit groupCommit = broker.nextCommit();
-        broker.failNext(SendFailure.Reason.BROKEN);
-        groupCommit.release();
-
-        for (CompletableFuture<List<String>> answer : group) {
-            assertUnavailable(answer, "did not store");
-        }
-        broker.holdCommits = false;
-        second.commit().release();
-        first.answer().get(10, TimeUnit.SECONDS);
-        second.answer().get(10, TimeUnit.SECONDS);
-        assertEquals(List.of("e"), single("e").get(10, TimeUnit.SECONDS));
-        assertEquals(1, broker.opened.stream().filter(channel -> channel.closedBy != null).count(), "the broken channel is closed");
-        assertEquals(List.of("a", "b", "e"), broker.stored.stream().sorted().toList());
-    }
-
-    @Test
-    void transactionBrokenByAFailoverIsSentAgainWithTheSameIdsAndStoredOnce() throws Exception {
-        broker.failNextAfterStoring(SendFailure.Reason.FAILED_OVER);
-
-        assertEquals(List.of("a", "b"), batch("a", "b").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a", "b"), batch(ORDERS, "a", "b").get(10, TimeUnit.SECONDS));
         assertEquals(List.of("a", "b"), broker.stored);
     }
 
     @Test
-    void failoverThatOutlastsTheResendsIsA503NeverA500() throws Exception {
-        broker.failNext(SendFailure.Reason.FAILED_OVER, SendFailure.Reason.FAILED_OVER, SendFailure.Reason.FAILED_OVER);
+    void sendWithAnUnknownOutcomeIs503NotSentAgainAndItsRetryIsStoredOnce() throws Exception {
+        broker.failNextAfterStoring(SendFailure.Reason.OUTCOME_UNKNOWN);
 
-        assertUnavailable(single("a"), "failed over");
+        assertUnavailable(batch(ORDERS, "a", "b"), "did not confirm");
+        assertFalse(broker.hasMoreCommits() && broker.nextCommit() != null && broker.hasMoreCommits(), "sent once");
+        assertEquals(List.of("a", "b"), batch(ORDERS, "a", "b").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a", "b"), broker.stored);
+    }
+
+    @Test
+    void failedSessionIsReplacedWithoutClosingAnyOtherSendersChannel() throws Exception {
+        Held other = heldAtTheBroker(ORDERS, "a");
+        broker.failNext(SendFailure.Reason.BROKEN);
+        broker.holdCommits = false;
+
+        assertUnavailable(single(JAM, "b"), "did not store");
+        assertEquals(1, broker.opened.stream().filter(channel -> channel.closedBy != null).count(), "only the failed channel");
+        other.commit().release();
+        assertEquals(List.of("a"), other.answer().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("c"), single(JAM, "c").get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void rolledBackOutlastingTheResendsIsA503NeverA500() throws Exception {
+        broker.failNext(SendFailure.Reason.ROLLED_BACK, SendFailure.Reason.ROLLED_BACK, SendFailure.Reason.ROLLED_BACK);
+
+        assertUnavailable(single(ORDERS, "a"), "failed over");
         assertEquals(List.of(), broker.stored);
     }
 
@@ -241,15 +311,15 @@ class BrokerPublisherTest {
     void unreachableBrokerIsA503AtOnce() throws Exception {
         broker.unreachable = true;
 
-        assertUnavailable(single("a"), "not reachable");
+        assertUnavailable(single(ORDERS, "a"), "not reachable");
     }
 
     @Test
     void fullAddressIsA503AndKeepsTheChannel() throws Exception {
-        single("warm").get(10, TimeUnit.SECONDS);
+        single(ORDERS, "warm").get(10, TimeUnit.SECONDS);
         broker.failNext(SendFailure.Reason.ADDRESS_FULL);
 
-        assertUnavailable(single("a"), "is full");
+        assertUnavailable(single(ORDERS, "a"), "is full");
         assertEquals(List.of(), broker.opened.stream().filter(channel -> channel.closedBy != null).toList());
     }
 
@@ -257,90 +327,90 @@ class BrokerPublisherTest {
     void topicWithoutSubscriptionIsA503() throws Exception {
         broker.failNext(SendFailure.Reason.NO_SUBSCRIPTION);
 
-        assertUnavailable(single("a"), "no subscription");
+        assertUnavailable(single(ORDERS, "a"), "no subscription");
     }
 
     @Test
-    void topicWhoseQueueIsFullRefusesTheNextRequestAtOnceWith503() throws Exception {
-        broker.holdCommits = true;
-        single("a");
-        broker.nextCommit();
-        single("b");
-        broker.nextCommit();
-        for (int i = 0; i < BrokerPublisher.LANES_PER_TOPIC * BrokerPublisher.QUEUE_PER_LANE; i++) {
-            single("queued-" + i);
+    void threadsDoNotGrowWithTheNumberOfTopics() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            assertEquals(List.of("m" + i), single(topic("topic-" + i), "m" + i).get(10, TimeUnit.SECONDS));
         }
 
-        assertUnavailable(single("one-too-many"), "too many messages to orders are waiting");
+        assertEquals(SENDERS, Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("pipeline-send-")).count());
     }
 
     @Test
-    void closeAnswersWhatIsStillQueuedWith503() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> first = single("a");
+    void closeNeverInterruptsASendAnswersWhatIsQueuedAndEndsEverySender() throws Exception {
+        broker.block(JAM.name());
+        CompletableFuture<List<String>> blocked = single(JAM, "a");
         broker.nextCommit();
-        CompletableFuture<List<String>> second = single("b");
+        CompletableFuture<List<String>> blockedToo = single(JAM, "b");
         broker.nextCommit();
-        CompletableFuture<List<String>> queued = single("c");
+        CompletableFuture<List<String>> queued = single(JAM, "c");
 
-        publisher.close();
-
+        Thread unblock = new Thread(() -> broker.unblock(JAM.name()));
+        long started = System.nanoTime();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(publisher::close);
         assertUnavailable(queued, "stopping");
-        assertUnavailable(first, "");
-        assertUnavailable(second, "");
-        assertUnavailable(single("d"), "stopping");
-    }
+        unblock.start();
+        closing.get(10, TimeUnit.SECONDS);
 
-    @Test
-    void closeWhileALaneIsStillPreparingAnswersItsQueueAndThrowsNothing() throws Exception {
-        broker.prepareGate = new CountDownLatch(1);
-        CompletableFuture<List<String>> queued = single("a");
-
-        publisher.close();
-
-        assertUnavailable(queued, "stopping");
-    }
-
-    @Test
-    void eachChannelIsClosedByItsOwnLaneAfterItsLastUseAndNoLaneOutlivesClose() throws Exception {
-        broker.holdCommits = true;
-        CompletableFuture<List<String>> sending = single("a");
-        FakeBroker.Commit commit = broker.nextCommit();
-
-        publisher.close();
-
-        assertUnavailable(sending, "");
-        assertFalse(broker.opened.isEmpty());
+        assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.STOP_WAIT_MILLIS + 2_000));
+        assertFalse(broker.interrupted, "no thread interrupted inside the client");
+        assertEquals(List.of("a"), blocked.get(10, TimeUnit.SECONDS), "the send in hand ends normally");
+        blockedToo.exceptionally(failure -> null).get(10, TimeUnit.SECONDS);
+        assertEquals(0, publisher.sendersAlive());
         for (FakeBroker.FakeChannel channel : broker.opened) {
-            assertTrue(channel.closedBy != null && channel.closedBy.startsWith("pipeline-"), "closed by " + channel.closedBy);
+            assertTrue(channel.closedBy != null && channel.closedBy.startsWith("pipeline-send-"), "closed by " + channel.closedBy);
             assertFalse(channel.closedWhileInUse);
         }
-        assertTrue(broker.opened.stream().anyMatch(channel -> commit.thread.equals(channel.closedBy)));
-        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .map(Thread::getName).filter(name -> name.startsWith("pipeline-send-") || name.startsWith("pipeline-batch-")).toList());
+        assertTrue(assertThrows(UnavailableException.class, () -> publisher.admit(ORDERS)).getMessage().contains("stopping"));
     }
 
-    /** A single message whose send the fake broker holds until the test releases its commit. */
+    /** An Error the client may throw, such as running out of memory, without running out of it. */
+    private static final class OutOfMemoryErrorLike extends RuntimeException {
+    }
+
     private record Held(CompletableFuture<List<String>> answer, FakeBroker.Commit commit) {
     }
 
-    private Held heldAtTheBroker(String id) throws InterruptedException {
+    private Held heldAtTheBroker(Topic topic, String id) throws InterruptedException {
         broker.holdCommits = true;
-        CompletableFuture<List<String>> answer = single(id);
+        CompletableFuture<List<String>> answer = single(topic, id);
         return new Held(answer, broker.nextCommit());
     }
 
-    private CompletableFuture<List<String>> single(String id) {
-        return publisher.publish(ORDERS, BodyFormat.JSON, List.of(message(id)), null).toCompletableFuture();
+    private Admission admitted(Topic topic, long bytes) {
+        Admission admission = publisher.admit(topic);
+        admission.take(bytes);
+        return admission;
     }
 
-    private CompletableFuture<List<String>> batch(String... ids) {
-        return publisher.publish(ORDERS, BodyFormat.JSON, Stream.of(ids).map(BrokerPublisherTest::message).toList(), null)
-                .toCompletableFuture();
+    private CompletableFuture<List<String>> single(Topic topic, String id) {
+        return publish(topic, List.of(message(id)));
     }
 
-    private static Message message(String id) {
-        return Message.newBuilder().setMessageId(id).setMessage("body of " + id).build();
+    private CompletableFuture<List<String>> batch(Topic topic, String... ids) {
+        return publish(topic, Stream.of(ids).map(BrokerPublisherTest::message).toList());
+    }
+
+    private CompletableFuture<List<String>> publish(Topic topic, List<Outgoing> messages) {
+        Admission admission = publisher.admit(topic);
+        try {
+            admission.take(messages.stream().mapToLong(Outgoing::size).sum() + 1_000);
+        } catch (UnavailableException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return publisher.publish(topic, admission, messages).toCompletableFuture();
+    }
+
+    private static Outgoing message(String id) {
+        return Outgoing.text(id, "body of " + id, Map.of("messageId", id));
+    }
+
+    private static Topic topic(String name) {
+        return new Topic(name, Duration.ofHours(1), Set.of(name + "-writer"));
     }
 
     private static void assertUnavailable(CompletableFuture<List<String>> answer, String detail) throws Exception {
@@ -348,29 +418,5 @@ class BrokerPublisherTest {
         UnavailableException unavailable = assertInstanceOf(UnavailableException.class, failure.getCause());
         assertTrue(unavailable.getMessage().contains(detail), unavailable.getMessage());
         assertEquals(NotStored.RETRY_AFTER_SECONDS, unavailable.retryAfterSeconds());
-    }
-
-    /** Deadlines that fire when the test says that their time has come. */
-    private static final class ManualDeadlines implements Deadlines {
-        private final Map<Runnable, Long> due = new LinkedHashMap<>();
-
-        @Override
-        public synchronized Runnable after(long millis, Runnable task) {
-            due.put(task, millis);
-            return () -> {
-                synchronized (this) {
-                    due.remove(task);
-                }
-            };
-        }
-
-        /** Runs every task due within {@code millis} of its request. */
-        void fireDueAfter(long millis) {
-            List<Runnable> firing = new ArrayList<>();
-            synchronized (this) {
-                due.entrySet().removeIf(entry -> entry.getValue() <= millis && firing.add(entry.getKey()));
-            }
-            firing.forEach(Runnable::run);
-        }
     }
 }

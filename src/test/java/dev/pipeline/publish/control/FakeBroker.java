@@ -2,34 +2,41 @@ package dev.pipeline.publish.control;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.pipeline.publish.entity.Envelope;
+import dev.pipeline.publish.entity.Outgoing;
 import dev.pipeline.topics.entity.Topic;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CountDownLatch;
-import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Channels to a broker in memory that stores ids like Artemis' duplicate detection: a transaction
- * holding an id it has already is refused whole. A test can hold every commit until it releases
- * it, script failures, and see which thread used and closed each channel.
+ * Channels to a broker in memory that behaves like Artemis where the send path depends on it: a
+ * transaction's ids are checked as its messages are sent and recorded only at its commit, so two
+ * transactions of one id in flight at once both store it; a transaction holding a stored id is
+ * refused whole; a plain send of a stored id is dropped silently and answered as stored; a send to
+ * an address whose producers have no credits (BLOCK) waits for good, and a thread interrupted in
+ * that wait gets an unchecked exception, as from the Artemis client. A test can hold each send
+ * until it releases it, script failures, and see which thread used and closed each channel.
  */
 final class FakeBroker implements PublishChannels {
 
     /** One call of {@link PublishChannel#store}, as it began. */
     static final class Commit {
+        final String topic;
         final List<String> ids;
         final String thread = Thread.currentThread().getName();
         private final CompletableFuture<Void> release = new CompletableFuture<>();
 
-        Commit(List<String> ids) {
+        Commit(String topic, List<String> ids) {
+            this.topic = topic;
             this.ids = ids;
         }
 
@@ -38,27 +45,55 @@ final class FakeBroker implements PublishChannels {
         }
     }
 
+    /** What the Artemis client throws from a blocking call whose thread is interrupted. */
+    static final class InterruptedInClient extends RuntimeException {
+        InterruptedInClient(InterruptedException cause) {
+            super(cause);
+        }
+    }
+
     final List<String> stored = Collections.synchronizedList(new ArrayList<>());
     final List<FakeChannel> opened = Collections.synchronizedList(new ArrayList<>());
     private final BlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
     private final Deque<SendFailure.Reason> failBeforeStoring = new ConcurrentLinkedDeque<>();
     private final Deque<SendFailure.Reason> failAfterStoring = new ConcurrentLinkedDeque<>();
+    private final Deque<RuntimeException> throwNext = new ConcurrentLinkedDeque<>();
+    /** Addresses whose producers wait for credits until {@link #unblock}. */
+    private final Set<String> blocked = ConcurrentHashMap.newKeySet();
+    private final Object credits = new Object();
     volatile boolean holdCommits;
     volatile boolean unreachable;
-    volatile CountDownLatch prepareGate = new CountDownLatch(0);
+    volatile boolean interrupted;
 
     void failNext(SendFailure.Reason... reasons) {
         failBeforeStoring.addAll(List.of(reasons));
     }
 
-    /** The next commit stores its messages and then fails: an outcome the client cannot know. */
+    /** The next send stores its messages and then fails: an outcome the client cannot know. */
     void failNextAfterStoring(SendFailure.Reason reason) {
         failAfterStoring.add(reason);
     }
 
+    /** The next send throws this, as the client's unchecked exceptions and errors do. */
+    void throwNext(RuntimeException unexpected) {
+        throwNext.add(unexpected);
+    }
+
+    /** Full under the BLOCK policy: sends to the topic wait, holding their threads. */
+    void block(String topic) {
+        blocked.add(topic);
+    }
+
+    void unblock(String topic) {
+        synchronized (credits) {
+            blocked.remove(topic);
+            credits.notifyAll();
+        }
+    }
+
     Commit nextCommit() throws InterruptedException {
         Commit commit = commits.poll(10, TimeUnit.SECONDS);
-        assertNotNull(commit, "a commit began");
+        assertNotNull(commit, "a send began");
         return commit;
     }
 
@@ -78,35 +113,39 @@ final class FakeBroker implements PublishChannels {
 
     final class FakeChannel implements PublishChannel {
         volatile boolean inUse;
-        volatile boolean usable = true;
         volatile String closedBy;
         volatile boolean closedWhileInUse;
 
         @Override
-        public void store(Topic topic, List<Envelope> messages) throws SendFailure {
+        public void store(Topic topic, List<Outgoing> messages) throws SendFailure {
             inUse = true;
             try {
                 if (closedBy != null) {
                     throw new SendFailure(SendFailure.Reason.BROKEN, "closed", null);
                 }
-                Commit commit = new Commit(messages.stream().map(envelope -> envelope.message().getMessageId()).toList());
+                List<String> ids = messages.stream().map(Outgoing::messageId).toList();
+                Commit commit = new Commit(topic.name(), ids);
+                boolean hold = holdCommits;
                 commits.add(commit);
-                if (holdCommits) {
-                    try {
-                        commit.release.get();
-                    } catch (InterruptedException | ExecutionException e) {
-                        throw new SendFailure(SendFailure.Reason.BROKEN, "interrupted", e);
-                    }
+                awaitCredits(topic.name());
+                RuntimeException unexpected = throwNext.poll();
+                if (unexpected != null) {
+                    throw unexpected;
+                }
+                boolean transacted = ids.size() > 1;
+                boolean duplicate = ids.stream().anyMatch(stored::contains);
+                if (hold) {
+                    awaitRelease(commit);
                 }
                 SendFailure.Reason before = failBeforeStoring.poll();
                 if (before != null) {
                     throw new SendFailure(before, "scripted", null);
                 }
-                synchronized (stored) {
-                    if (commit.ids.stream().anyMatch(stored::contains)) {
-                        throw new SendFailure(SendFailure.Reason.DUPLICATE, "duplicate id", null);
-                    }
-                    stored.addAll(commit.ids);
+                if (transacted && duplicate) {
+                    throw new SendFailure(SendFailure.Reason.DUPLICATE, "duplicate id", null);
+                }
+                if (transacted || !stored.contains(ids.get(0))) {
+                    stored.addAll(ids);
                 }
                 SendFailure.Reason after = failAfterStoring.poll();
                 if (after != null) {
@@ -117,18 +156,33 @@ final class FakeBroker implements PublishChannels {
             }
         }
 
-        @Override
-        public void prepare(Topic topic) {
+        private void awaitCredits(String topic) {
+            synchronized (credits) {
+                while (blocked.contains(topic)) {
+                    try {
+                        credits.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        throw new InterruptedInClient(e);
+                    }
+                }
+            }
+        }
+
+        private void awaitRelease(Commit commit) {
             try {
-                prepareGate.await();
+                commit.release.get();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
+                throw new InterruptedInClient(e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
             }
         }
 
         @Override
         public boolean usable() {
-            return usable;
+            return true;
         }
 
         @Override

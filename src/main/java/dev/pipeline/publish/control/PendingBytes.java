@@ -1,0 +1,78 @@
+package dev.pipeline.publish.control;
+
+import dev.pipeline.publish.boundary.Admission;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bytes of requests not yet answered (or still being sent), per topic and in all, each with its
+ * bound: Kafka's {@code buffer.memory}, but answering 503 at once instead of blocking the caller. A
+ * topic whose address blocks fills only its own share, so the others keep being admitted.
+ */
+final class PendingBytes {
+
+    private final long limit;
+    private final long topicLimit;
+    private final AtomicLong total = new AtomicLong();
+    private final Map<String, AtomicLong> perTopic = new ConcurrentHashMap<>();
+
+    PendingBytes(long limit, long topicLimit) {
+        this.limit = limit;
+        this.topicLimit = topicLimit;
+    }
+
+    Admission admit(String topic) {
+        return new Held(topic, perTopic.computeIfAbsent(topic, name -> new AtomicLong()));
+    }
+
+    long topicLimit() {
+        return topicLimit;
+    }
+
+    long total() {
+        return total.get();
+    }
+
+    long of(String topic) {
+        AtomicLong held = perTopic.get(topic);
+        return held == null ? 0 : held.get();
+    }
+
+    private final class Held implements Admission {
+
+        private final String topic;
+        private final AtomicLong topicBytes;
+        private long held;
+        private boolean closed;
+
+        private Held(String topic, AtomicLong topicBytes) {
+            this.topic = topic;
+            this.topicBytes = topicBytes;
+        }
+
+        @Override
+        public synchronized void take(long bytes) {
+            if (closed) {
+                throw NotStored.tooManyBytes(topic);
+            }
+            held += bytes;
+            boolean topicOver = topicBytes.addAndGet(bytes) > topicLimit;
+            boolean totalOver = total.addAndGet(bytes) > limit;
+            if (topicOver || totalOver) {
+                close();
+                throw topicOver ? NotStored.tooManyBytes(topic) : NotStored.tooManyBytes();
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                topicBytes.addAndGet(-held);
+                total.addAndGet(-held);
+                held = 0;
+            }
+        }
+    }
+}
