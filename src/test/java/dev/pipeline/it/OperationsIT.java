@@ -75,6 +75,9 @@ class OperationsIT {
         assertEquals(1.0, delta(before, after, "pipeline_request_duration_seconds_count", "clicks", "2xx"));
         assertEquals(1.0, delta(before, after, "pipeline_publish_transactions_total", "clicks", null), "the batch is one transaction");
         assertEquals(3.0, delta(before, after, "pipeline_publish_transaction_messages_total", "clicks", null));
+        assertEquals(0.0, after.get(after.keySet().stream().filter(line -> line.startsWith("pipeline_publish_pending_bytes{"))
+                .findFirst().orElseThrow(() -> new AssertionError("no pipeline_publish_pending_bytes in " + after.keySet()))),
+                "every answered request gave its bytes back");
     }
 
     @Test

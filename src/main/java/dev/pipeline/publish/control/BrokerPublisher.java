@@ -29,6 +29,7 @@ import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
@@ -61,6 +62,10 @@ public class BrokerPublisher implements MessagePublisher {
     /** The most single messages in one transaction, and the size at which a group stops growing. */
     static final int GROUP_LIMIT = 64;
     static final int GROUP_BYTES = 1 << 20;
+
+    private static final Metadata PENDING_BYTES = Metadata.builder().withName("pipeline_publish_pending_bytes")
+            .withDescription("Bytes of produce requests not yet answered or still being sent, against "
+                    + "pipeline.publish.max-pending-bytes").build();
 
     @Inject
     PublishChannels channels;
@@ -101,6 +106,7 @@ public class BrokerPublisher implements MessagePublisher {
         long limit = maxPendingBytes.orElseGet(BrokerPublisher::defaultPendingBytes);
         PendingBytes bytes = new PendingBytes(limit, maxPendingBytesPerTopic.orElse(limit / 4));
         start(channels, sessions, sessionsPerTopic, bytes, responders, System::nanoTime, new SendMetrics(registry));
+        registry.gauge(PENDING_BYTES, bytes, PendingBytes::total);
         ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(named("pipeline-expire-"));
         expiry.scheduleWithFixedDelay(this::expireSafely, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         stopExecutors = () -> {
