@@ -2,6 +2,7 @@ package dev.pipeline.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,8 @@ final class GatewayHeap {
     /** "used 123456K" of a heap or generation line of {@code GC.heap_info}, for every collector. */
     private static final Pattern USED = Pattern.compile("\\bused (\\d+)K");
     private static final Pattern MAX_HEAP = Pattern.compile("-XX:MaxHeapSize=(\\d+)");
-    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
+    /** A full collection of a 768 MB heap takes a few seconds at most; a JVM that has run out of memory may not answer at all. */
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(20);
 
     private final long pid;
 
@@ -51,6 +53,17 @@ final class GatewayHeap {
             throw new IllegalStateException("no MaxHeapSize in jcmd VM.flags of " + pid);
         }
         return Long.parseLong(matcher.group(1));
+    }
+
+    /** The resident set of the gateway's process, in bytes; -1 once it has ended. */
+    long rssBytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:")).map(line -> line.substring(6).replace("kB", "").trim())
+                    .mapToLong(Long::parseLong).findFirst().orElse(-1) * 1024;
+        } catch (IOException ended) {
+            return -1;
+        }
     }
 
     /** {@code jcmd GC.run} (a full collection), then the heap's used size from {@code GC.heap_info}; a failed reading says why. */

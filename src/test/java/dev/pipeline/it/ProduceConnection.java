@@ -57,7 +57,7 @@ final class ProduceConnection implements AutoCloseable {
         @Override
         public String toString() {
             String answer = ending == Ending.ANSWERED
-                    ? status + (retryAfter == null ? "" : " Retry-After: " + retryAfter) + " " + abbreviate(body)
+                    ? status + (retryAfter == null ? "" : " Retry-After: " + retryAfter) + (status == 200 ? "" : " " + abbreviate(body))
                     : ending + (detail == null ? "" : " (" + detail + ")");
             return answer + " after " + took.toMillis() + " ms";
         }
@@ -258,7 +258,7 @@ final class ProduceConnection implements AutoCloseable {
     }
 
     private static String abbreviate(String text) {
-        return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static void closeQuietly(Socket socket) {
