@@ -18,6 +18,11 @@ final class ServerProcesses {
     }
 
     static void record(Process process) {
+        record(process.toHandle());
+    }
+
+    /** Also a process a server's launch script started (Keycloak's JVM under kc.sh). */
+    static void record(ProcessHandle process) {
         String file = System.getProperty("pipeline.pidFile");
         if (file == null || file.isBlank()) {
             return;
