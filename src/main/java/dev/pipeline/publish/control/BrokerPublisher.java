@@ -8,7 +8,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -136,8 +138,13 @@ public class BrokerPublisher implements MessagePublisher {
                 resendWithin, clock)).start();
     }
 
+    /** Starts with the application, so that its senders and the pending-bytes gauge are there before the first request. */
+    void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.fine("Publishing started");
+    }
+
     /** Stops before any application-scoped bean is destroyed, the broker connection included. */
-    void closeFirst(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+    void closeFirst(@Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object application) {
         close();
     }
 
