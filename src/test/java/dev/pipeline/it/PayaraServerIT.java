@@ -41,8 +41,8 @@ class PayaraServerIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
-     * Threads the WAR starts, by the names it gives them: send lanes {@code pipeline-send-<topic>-<n>},
-     * {@code pipeline-batch-}, {@code -respond-} and {@code -deadline-} pools; the Artemis client's
+     * Threads the WAR starts, by the names it gives them: senders {@code pipeline-send-<n>}, the
+     * {@code pipeline-respond-} pool and {@code pipeline-expire-1}; the Artemis client's
      * pools and Netty event loops are {@code Thread-<n> (activemq-client-global)},
      * {@code (activemq-client-global-scheduled)}, {@code (activemq-client-remoting)}. Payara Server
      * itself runs no Artemis (its JMS is OpenMQ).
@@ -79,8 +79,8 @@ class PayaraServerIT {
                 server.deploy(war);
                 assertProduceIsStored(server, broker, "first deployment");
                 List<String> ourThreads = server.threadNames().stream().filter(OURS).toList();
-                assertTrue(ourThreads.contains("pipeline-send-orders-1"), () -> "a deployed WAR runs its send lanes: " + ourThreads);
-                assertTrue(ourThreads.contains("pipeline-batch-1"), () -> "a deployed WAR runs its batch pool: " + ourThreads);
+                assertTrue(ourThreads.contains("pipeline-send-1"), () -> "a deployed WAR runs its senders: " + ourThreads);
+                assertTrue(ourThreads.contains("pipeline-expire-1"), () -> "a deployed WAR runs its expiry thread: " + ourThreads);
                 assertTrue(ourThreads.stream().anyMatch(name -> name.endsWith("(activemq-client-remoting)")),
                         () -> "a deployed WAR runs the Artemis client's threads: " + ourThreads);
                 assertFalse(broker.connections().isEmpty(), "a deployed WAR is connected to the broker");
