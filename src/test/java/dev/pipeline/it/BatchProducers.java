@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -179,18 +178,6 @@ final class BatchProducers {
                     }
                 }
             }
-        }
-    }
-
-    /** Waits, polling, until {@code condition} holds, failing with {@code what} after {@code within}. */
-    static void await(java.util.function.BooleanSupplier condition, Duration within, java.util.function.Supplier<String> what)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(within);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what.get() + " (waited " + within.toSeconds() + " s)");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 }
