@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Issue 16, the contract's "Back-pressure": the bytes of requests not yet answered are bounded,
@@ -274,7 +273,8 @@ class BackPressureIT extends StockPayaraTest {
         String summary = summary(Map.of("flowing", flowing, "frozen", frozen, "thawed", thawed), probes.probes(), baseline,
                 heapBound, samples, check)
                 + " recoveredAfter=" + (recoveredAfter == null ? "never" : recoveredAfter.toMillis() + " ms")
-                + " batchesStoredBeforeFreeze=" + storedBeforeFreeze + " batchesStillPending=" + stillPending.size() + " gatewayRssWhileFrozen=" + GatewayHeap.mebibytes(rss);
+                + " batchesStoredBeforeFreeze=" + storedBeforeFreeze + " batchesStillPending=" + stillPending.size()
+                + " gatewayRssWhileFrozen=" + GatewayHeap.mebibytes(rss);
         System.out.println("BACKPRESSURE frozen " + summary);
 
         Duration recovered = recoveredAfter;
