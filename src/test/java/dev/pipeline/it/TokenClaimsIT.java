@@ -121,6 +121,14 @@ class TokenClaimsIT {
                 .claim("groups", Json.createObjectBuilder().add("orders-writer", true).build()).sign()).json(MESSAGE), 401);
     }
 
+    @Test
+    void mpJwtClaimsOfAnotherTypeAreAnswered401NotA500(Gateway gateway) throws Exception {
+        problem(gateway.post("orders").token(TestTokens.serviceToken("orders-writer")
+                .claim("upn", Json.createValue(42)).sign()).json(MESSAGE), 401);
+        problem(gateway.post("orders").token(TestTokens.serviceToken("orders-writer")
+                .claim("aud", Json.createValue(42)).sign()).json(MESSAGE), 401);
+    }
+
     /**
      * Sends a request the service logs in one line naming a unique field (a 400), and returns that
      * text: records are written in order, so once it is in the file, so is all logged before.
