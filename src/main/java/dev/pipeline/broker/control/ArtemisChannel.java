@@ -21,6 +21,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
+import org.apache.activemq.artemis.core.client.impl.ClientProducerInternal;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.apache.activemq.artemis.reader.TextMessageUtil;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
@@ -50,6 +51,8 @@ final class ArtemisChannel implements PublishChannel {
     private final Session session;
     private final Session aloneSession;
     private final Subscriptions subscriptions;
+    /** The producer a send is under way on, for {@link #waitingForCredits} from other threads. */
+    private volatile ClientProducer sending;
     /** Per topic, the transacted and the plain session's producer, the least recently used closed first. */
     private final Map<String, Producers> producers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -129,16 +132,31 @@ final class ArtemisChannel implements PublishChannel {
             Producers topicProducers = producers(topic);
             long now = System.currentTimeMillis();
             if (alone) {
-                topicProducers.alone().send(encoded(topic, messages.get(0), now));
+                sending = topicProducers.alone();
+                sending.send(encoded(topic, messages.get(0), now));
                 return;
             }
+            sending = topicProducers.transacted();
             for (Outgoing message : messages) {
-                topicProducers.transacted().send(encoded(topic, message, now));
+                sending.send(encoded(topic, message, now));
             }
             session.commit();
         } catch (JMSException | ActiveMQException | RuntimeException e) {
             throw failure(topic, e, !alone);
+        } finally {
+            sending = null;
         }
+    }
+
+    @Override
+    public boolean waitingForCredits() {
+        return sending instanceof ClientProducerInternal producer && producer.getProducerCredits().isBlocked();
+    }
+
+    /** Closing the sessions closes their producers, whose credits then let a waiting send go on to fail. */
+    @Override
+    public void abort() {
+        close();
     }
 
     /** What a failed send or commit means; a transaction whose session can still be used is rolled back. */

@@ -90,7 +90,7 @@ public class MessagesResource {
         try {
             ProduceRequest request;
             try {
-                request = RequestBodyReader.read(contentType, contentEncoding, counted, admission::take);
+                request = RequestBodyReader.read(contentType, contentEncoding, counted, admission::read);
             } finally {
                 context.setProperty(ProduceMetrics.BYTES, counted.count());
             }
@@ -98,7 +98,7 @@ public class MessagesResource {
                     MessageValidator.validated(request, receivedAt), producer, request.batch());
             context.setProperty(ProduceMetrics.MESSAGES, messages.size());
             outgoing = OutgoingMessages.of(request.format(), messages, TraceContext.valid(traceparent).orElse(null));
-            admission.take(outgoing.stream().mapToLong(Outgoing::size).sum());
+            admission.hold(outgoing);
         } finally {
             if (outgoing == null) {
                 admission.close();

@@ -180,7 +180,10 @@ public class BrokerPublisher implements MessagePublisher {
         return publication.answer();
     }
 
-    /** Withdraws and answers what is past its deadlines. */
+    /**
+     * Withdraws and answers what is past its deadlines, and ends sends that wait for producer credits
+     * past the hand-over deadline (an address that blocks) or for the broker past the last guard.
+     */
     void expire() {
         long now = clock.getAsLong();
         long deadline = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
@@ -188,6 +191,7 @@ public class BrokerPublisher implements MessagePublisher {
         for (TopicQueue queue : queues.values()) {
             queue.expire(now, deadline, answer);
         }
+        senders.abortStuck(now, deadline, answer);
     }
 
     private void expireSafely() {

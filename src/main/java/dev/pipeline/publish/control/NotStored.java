@@ -45,6 +45,12 @@ public final class NotStored {
         return unavailable("the broker's address for topic '" + topic.name() + "' is full" + SAFE_TO_RETRY);
     }
 
+    /** A send waited for producer credits past the deadline and was rolled back: nothing was stored. */
+    static UnavailableException addressBlocks() {
+        return unavailable("the broker's address for this topic is full and blocks producers (its consumers are "
+                + "behind); nothing was stored" + SAFE_TO_RETRY);
+    }
+
     static UnavailableException noSubscription(Topic topic) {
         return unavailable("topic '" + topic.name() + "' has no subscription on the broker, so messages sent now "
                 + "would be lost; an operator must create one");

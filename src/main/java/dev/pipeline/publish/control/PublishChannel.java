@@ -14,6 +14,19 @@ public interface PublishChannel {
      */
     void store(Topic topic, List<Outgoing> messages) throws SendFailure;
 
+    /**
+     * Whether the send under way waits for producer credits: the address is full and its policy is
+     * BLOCK. Any thread may ask.
+     */
+    boolean waitingForCredits();
+
+    /**
+     * Ends the send under way from another thread (JMS lets any thread close a session): the send fails,
+     * an open transaction is rolled back, and the channel is not used again. For a send that will never
+     * end by itself, such as a transaction larger than a BLOCK address can ever take.
+     */
+    void abort();
+
     /** False once the connection under it is gone: such a channel is closed and replaced. */
     boolean usable();
 

@@ -33,6 +33,13 @@ final class Sender implements Runnable {
     private final LongSupplier clock;
     private volatile boolean running = true;
     private PublishChannel channel;
+    /** The send under way and when it began, for {@link #abortIfStuck} on the expiry thread; null between sends. */
+    private volatile Sending sending;
+    /** Why the expiry thread aborted the send under way, or null. */
+    private volatile UnavailableException abortedWith;
+
+    private record Sending(long since, PublishChannel channel) {
+    }
 
     /**
      * @param groupLimit        the most requests stored in one transaction
@@ -85,7 +92,34 @@ final class Sender implements Runnable {
             dropChannel();
             group.forEach(publication -> publication.outcome = NotStored.outcomeUnknown());
         } finally {
+            sending = null;
+            if (abortedWith != null) {
+                abortedWith = null;
+                dropChannel();
+            }
             queue.sent(group);
+        }
+    }
+
+    /**
+     * Called on the expiry thread: ends a send that waits for producer credits longer than
+     * {@code creditWaitNanos} (an address full under BLOCK: a transaction larger than the address can
+     * take would wait for good, and what it has sent keeps the address full), or that has gone on
+     * longer than {@code guardNanos} (a broker that stopped answering). Its requests get 503; a
+     * transaction is rolled back, so nothing of them is stored.
+     */
+    void abortIfStuck(long now, long creditWaitNanos, long guardNanos) {
+        Sending current = sending;
+        if (current == null || abortedWith != null) {
+            return;
+        }
+        boolean blocked = now - current.since() > creditWaitNanos && current.channel().waitingForCredits();
+        if (blocked || now - current.since() > guardNanos) {
+            abortedWith = blocked ? NotStored.addressBlocks() : NotStored.notAnsweredInTime();
+            if (sending == current) {
+                LOG.fine(() -> "Aborting a send " + (blocked ? "waiting for producer credits" : "the broker has not answered"));
+                current.channel().abort();
+            }
         }
     }
 
@@ -105,7 +139,7 @@ final class Sender implements Runnable {
             store(topic, group.stream().flatMap(publication -> publication.messages.stream()).toList(), group);
             group.forEach(publication -> publication.outcome = null);
         } catch (SendFailure failure) {
-            if (failure.reason() == SendFailure.Reason.DUPLICATE) {
+            if (failure.reason() == SendFailure.Reason.DUPLICATE && abortedWith == null) {
                 group.forEach(this::sendAlone);
             } else {
                 UnavailableException reason = reason(topic, failure);
@@ -128,7 +162,7 @@ final class Sender implements Runnable {
                 try {
                     store(publication.topic, publication.messages, List.of(publication));
                 } catch (SendFailure failure) {
-                    if (failure.reason() != SendFailure.Reason.DUPLICATE) {
+                        if (failure.reason() != SendFailure.Reason.DUPLICATE || abortedWith != null) {
                         throw failure;
                     }
                     for (Outgoing message : publication.messages) {
@@ -150,11 +184,16 @@ final class Sender implements Runnable {
     private void store(Topic topic, List<Outgoing> messages, List<Publication> waiting) throws SendFailure {
         for (int sends = 1;; sends++) {
             try {
-                channel().store(topic, messages);
+                PublishChannel current = channel();
+                sending = new Sending(clock.getAsLong(), current);
+                current.store(topic, messages);
                 counts.stored(topic, messages.size());
                 return;
             } catch (SendFailure failure) {
                 afterFailure(failure);
+                if (abortedWith != null) {
+                    throw failure;
+                }
                 long now = clock.getAsLong();
                 boolean young = waiting.stream().anyMatch(p -> !p.answered() && now - p.admittedAt < resendWithinNanos);
                 if (failure.reason() != SendFailure.Reason.ROLLED_BACK || sends >= SENDS_PER_TRANSACTION || !young) {
@@ -173,7 +212,11 @@ final class Sender implements Runnable {
         }
     }
 
-    private static UnavailableException reason(Topic topic, SendFailure failure) {
+    private UnavailableException reason(Topic topic, SendFailure failure) {
+        UnavailableException aborted = abortedWith;
+        if (aborted != null) {
+            return aborted;
+        }
         switch (failure.reason()) {
             case ADDRESS_FULL:
                 return NotStored.addressFull(topic);

@@ -62,6 +62,11 @@ final class Senders {
         }
     }
 
+    /** Ends the sends that wait for credits or for an answer too long (see {@link Sender#abortIfStuck}). */
+    void abortStuck(long now, long creditWaitNanos, long guardNanos) {
+        senders.forEach(sender -> sender.abortIfStuck(now, creditWaitNanos, guardNanos));
+    }
+
     /** Threads still running, for tests. */
     long alive() {
         return threads.stream().filter(Thread::isAlive).count();

@@ -160,24 +160,40 @@ class BrokerPublisherTest {
         }
         assertThrows(UnavailableException.class, () -> admitted(JAM, TOPIC_BYTES), "the jammed topic's share is full");
 
-        assertEquals(List.of("a"), single(ORDERS, "a").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), single(ORDERS, "a").get(10, TimeUnit.SECONDS), "other topics are sent meanwhile");
         assertEquals(List.of("b", "c"), batch(ORDERS, "b", "c").get(10, TimeUnit.SECONDS));
+        assertEquals(6, publisher.pending(JAM.name()), "nothing of the jammed topic was answered yet");
+        broker.awaitSendsWaitingForCredits(PER_TOPIC);
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
         publisher.expire();
-        long withdrawn = jammed.stream().filter(CompletableFuture::isDone).count();
-        assertEquals(6 - PER_TOPIC, withdrawn, "all but the sends at the broker are withdrawn at the deadline");
-        broker.unblock(JAM.name());
         for (CompletableFuture<List<String>> answer : jammed) {
-            answer.exceptionally(failure -> null).get(10, TimeUnit.SECONDS);
+            assertUnavailable(answer, "");
         }
         assertEquals(0, publisher.pendingBytes(), "every byte given back");
+        assertEquals(List.of("a", "b", "c"), broker.stored, "nothing of the jammed topic stored");
+        broker.unblock(JAM.name());
         assertEquals(List.of("z1", "z2"), batch(JAM, "z1", "z2").get(10, TimeUnit.SECONDS), "the topic recovers");
     }
 
     @Test
+    void sendWaitingForCreditsPastTheDeadlineIsRolledBackAnd503SoThatTheAddressDoesNotStayFull() throws Exception {
+        broker.block(JAM.name());
+        CompletableFuture<List<String>> tooBig = batch(JAM, "a", "b");
+        broker.awaitSendsWaitingForCredits(1);
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
+        publisher.expire();
+
+        assertUnavailable(tooBig, "blocks producers");
+        assertEquals(List.of(), broker.stored);
+        broker.unblock(JAM.name());
+        assertEquals(List.of("a", "b"), batch(JAM, "a", "b").get(10, TimeUnit.SECONDS), "its retry is stored, once");
+        assertEquals(List.of("a", "b"), broker.stored);
+    }
+
+    @Test
     void requestPastTheTopicsShareIsRefusedAtOnceWhileOtherTopicsAreAdmitted() {
-        Admission jam = publisher.admit(JAM);
-        jam.take(TOPIC_BYTES - 10);
+        Admission jam = admitted(JAM, TOPIC_BYTES - 10);
 
         UnavailableException refused = assertThrows(UnavailableException.class, () -> admitted(JAM, 11));
         assertTrue(refused.getMessage().contains("'jam'"), refused.getMessage());
@@ -249,23 +265,21 @@ class BrokerPublisherTest {
     }
 
     @Test
-    void sendTheBrokerHoldsPastTheLastGuardIs503AndKeepsItsIdsAndBytesUntilItEnds() throws Exception {
+    void sendTheBrokerHoldsPastTheLastGuardIs503AndIsEndedSoThatItsSenderGoesOn() throws Exception {
         Held held = heldAtTheBroker(ORDERS, "a");
-        long bytes = publisher.pendingBytes();
+        CompletableFuture<List<String>> retry = single(ORDERS, "a");
+        assertFalse(broker.hasMoreCommits(), "the retry waits for the send holding its id");
 
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.ANSWER_MILLIS + 1));
-        publisher.expire();
-        assertUnavailable(held.answer(), "has not answered in time");
-        assertEquals(bytes, publisher.pendingBytes(), "its messages are still in memory");
-        CompletableFuture<List<String>> retry = single(ORDERS, "a");
-        assertFalse(broker.hasMoreCommits(), "the retry waits for the send still holding its id");
         broker.holdCommits = false;
-        held.commit().release();
+        publisher.expire();
 
-        assertEquals(List.of("a"), retry.get(10, TimeUnit.SECONDS));
+        assertUnavailable(held.answer(), "has not answered in time");
+        assertUnavailable(retry, "none was sent");
+        assertEquals(List.of("a"), single(ORDERS, "a").get(10, TimeUnit.SECONDS), "its sender and its id are free again");
         assertEquals(List.of("a"), broker.stored, "stored once");
-        assertEquals(2, answers.get(), "one answer per request");
         assertEquals(0, publisher.pendingBytes());
+        assertEquals(SENDERS, publisher.sendersAlive());
     }
 
     @Test
@@ -381,8 +395,9 @@ class BrokerPublisherTest {
         return new Held(answer, broker.nextCommit());
     }
 
+    /** An admission holding {@code bytes} of heap as counted. */
     private Admission admitted(Topic topic, long bytes) {
-        Admission admission = publisher.admit(topic);
+        PendingBytes.Held admission = (PendingBytes.Held) publisher.admit(topic);
         admission.take(bytes);
         return admission;
     }
@@ -398,7 +413,8 @@ class BrokerPublisherTest {
     private CompletableFuture<List<String>> publish(Topic topic, List<Outgoing> messages) {
         Admission admission = publisher.admit(topic);
         try {
-            admission.take(messages.stream().mapToLong(Outgoing::size).sum() + 1_000);
+            admission.read(250);
+            admission.hold(messages);
         } catch (UnavailableException refused) {
             return CompletableFuture.failedFuture(refused);
         }

@@ -1,6 +1,7 @@
 package dev.pipeline.publish.control;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipeline.publish.entity.Outgoing;
 import dev.pipeline.topics.entity.Topic;
@@ -61,6 +62,8 @@ final class FakeBroker implements PublishChannels {
     /** Addresses whose producers wait for credits until {@link #unblock}. */
     private final Set<String> blocked = ConcurrentHashMap.newKeySet();
     private final Object credits = new Object();
+    /** Sends waiting for credits now; guarded by {@link #credits}. */
+    private int waitingForCredits;
     volatile boolean holdCommits;
     volatile boolean unreachable;
     volatile boolean interrupted;
@@ -91,6 +94,18 @@ final class FakeBroker implements PublishChannels {
         }
     }
 
+    /** Waits (10 s at most) until {@code sends} sends wait for credits. */
+    void awaitSendsWaitingForCredits(int sends) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (credits) {
+            while (waitingForCredits < sends) {
+                long left = deadline - System.nanoTime();
+                assertTrue(left > 0, sends + " sends wait for credits");
+                TimeUnit.NANOSECONDS.timedWait(credits, left);
+            }
+        }
+    }
+
     Commit nextCommit() throws InterruptedException {
         Commit commit = commits.poll(10, TimeUnit.SECONDS);
         assertNotNull(commit, "a send began");
@@ -115,6 +130,9 @@ final class FakeBroker implements PublishChannels {
         volatile boolean inUse;
         volatile String closedBy;
         volatile boolean closedWhileInUse;
+        volatile boolean waitingForCredits;
+        volatile boolean aborted;
+        private volatile Commit current;
 
         @Override
         public void store(Topic topic, List<Outgoing> messages) throws SendFailure {
@@ -126,6 +144,7 @@ final class FakeBroker implements PublishChannels {
                 List<String> ids = messages.stream().map(Outgoing::messageId).toList();
                 Commit commit = new Commit(topic.name(), ids);
                 boolean hold = holdCommits;
+                current = commit;
                 commits.add(commit);
                 awaitCredits(topic.name());
                 RuntimeException unexpected = throwNext.poll();
@@ -136,6 +155,9 @@ final class FakeBroker implements PublishChannels {
                 boolean duplicate = ids.stream().anyMatch(stored::contains);
                 if (hold) {
                     awaitRelease(commit);
+                }
+                if (aborted) {
+                    throw new SendFailure(SendFailure.Reason.BROKEN, "session closed", null);
                 }
                 SendFailure.Reason before = failBeforeStoring.poll();
                 if (before != null) {
@@ -156,27 +178,55 @@ final class FakeBroker implements PublishChannels {
             }
         }
 
-        private void awaitCredits(String topic) {
+        private void awaitCredits(String topic) throws SendFailure {
             synchronized (credits) {
-                while (blocked.contains(topic)) {
+                while (blocked.contains(topic) && !aborted) {
+                    FakeBroker.this.waitingForCredits++;
+                    waitingForCredits = true;
+                    credits.notifyAll();
                     try {
                         credits.wait();
                     } catch (InterruptedException e) {
                         interrupted = true;
                         throw new InterruptedInClient(e);
+                    } finally {
+                        waitingForCredits = false;
+                        FakeBroker.this.waitingForCredits--;
                     }
                 }
             }
+            if (aborted) {
+                throw new SendFailure(SendFailure.Reason.BROKEN, "session closed", null);
+            }
         }
 
-        private void awaitRelease(Commit commit) {
+        private void awaitRelease(Commit commit) throws SendFailure {
             try {
                 commit.release.get();
             } catch (InterruptedException e) {
                 interrupted = true;
                 throw new InterruptedInClient(e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e);
+            } catch (ExecutionException closed) {
+                throw new SendFailure(SendFailure.Reason.BROKEN, "session closed", closed);
+            }
+        }
+
+        @Override
+        public boolean waitingForCredits() {
+            return waitingForCredits;
+        }
+
+        /** As closing a session from another thread: a send waiting for credits or an answer fails. */
+        @Override
+        public void abort() {
+            aborted = true;
+            closedBy = Thread.currentThread().getName();
+            synchronized (credits) {
+                credits.notifyAll();
+            }
+            Commit waiting = current;
+            if (waiting != null) {
+                waiting.release.completeExceptionally(new IllegalStateException("session closed"));
             }
         }
 
