@@ -37,6 +37,9 @@ final class Sender implements Runnable {
     private volatile Sending sending;
     /** Why the expiry thread aborted the send under way, or null. */
     private volatile UnavailableException abortedWith;
+    /** Since when the expiry thread has seen the send under way wait for credits without a break; expiry thread only. */
+    private long waitingForCreditsSince = -1;
+    private Sending waitingSend;
 
     private record Sending(long since, PublishChannel channel) {
     }
@@ -102,18 +105,24 @@ final class Sender implements Runnable {
     }
 
     /**
-     * Called on the expiry thread: ends a send that waits for producer credits longer than
-     * {@code creditWaitNanos} (an address full under BLOCK: a transaction larger than the address can
-     * take would wait for good, and what it has sent keeps the address full), or that has gone on
-     * longer than {@code guardNanos} (a broker that stopped answering). Its requests get 503; a
-     * transaction is rolled back, so nothing of them is stored.
+     * Called on the expiry thread: ends a send that has waited for producer credits without a break
+     * for longer than {@code creditWaitNanos} (an address full under BLOCK: a transaction larger than
+     * the address can take would wait for good, and what it has sent keeps the address full), or that
+     * has gone on longer than {@code guardNanos} (a broker that stopped answering). Its requests get
+     * 503; a transaction is rolled back, so nothing of them is stored. A send that waits now and then
+     * but goes on (an address its consumers drain) is left alone.
      */
     void abortIfStuck(long now, long creditWaitNanos, long guardNanos) {
         Sending current = sending;
         if (current == null || abortedWith != null) {
+            waitingSend = null;
             return;
         }
-        boolean blocked = now - current.since() > creditWaitNanos && current.channel().waitingForCredits();
+        if (current != waitingSend || !current.channel().waitingForCredits()) {
+            waitingSend = current.channel().waitingForCredits() ? current : null;
+            waitingForCreditsSince = now;
+        }
+        boolean blocked = waitingSend == current && now - waitingForCreditsSince > creditWaitNanos;
         if (blocked || now - current.since() > guardNanos) {
             abortedWith = blocked ? NotStored.addressBlocks() : NotStored.notAnsweredInTime();
             if (sending == current) {

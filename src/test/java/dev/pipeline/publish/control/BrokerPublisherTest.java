@@ -164,6 +164,7 @@ class BrokerPublisherTest {
         assertEquals(List.of("b", "c"), batch(ORDERS, "b", "c").get(10, TimeUnit.SECONDS));
         assertEquals(6, publisher.pending(JAM.name()), "nothing of the jammed topic was answered yet");
         broker.awaitSendsWaitingForCredits(PER_TOPIC);
+        publisher.expire();
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
         publisher.expire();
         for (CompletableFuture<List<String>> answer : jammed) {
@@ -180,6 +181,7 @@ class BrokerPublisherTest {
         broker.block(JAM.name());
         CompletableFuture<List<String>> tooBig = batch(JAM, "a", "b");
         broker.awaitSendsWaitingForCredits(1);
+        publisher.expire();
 
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.DEADLINE_MILLIS + 1));
         publisher.expire();
