@@ -152,6 +152,62 @@ final class TestTokens {
         return parts[0] + "." + encode(forged) + "." + parts[2];
     }
 
+    /** The claims signed (RS256, with the key chosen) under this JOSE header, given as raw JSON. */
+    String signedUnderHeader(String headerJson) {
+        String signingInput = encode(headerJson) + "." + encode(payload());
+        return signingInput + "." + BASE64URL.encodeToString(rsaSignature(signingInput, signingKey));
+    }
+
+    /** The claims under {@code alg: ES256}, signed with this EC key (whatever its curve) as JWS does: r and s concatenated. */
+    String es256SignedWith(KeyPair ecKeys, int coordinateBytes) {
+        String signingInput = header("ES256") + "." + encode(payload());
+        try {
+            Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
+            signature.initSign(ecKeys.getPrivate());
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            byte[] rs = signature.sign();
+            if (rs.length != 2 * coordinateBytes) {
+                throw new IllegalStateException("r||s of " + rs.length + " bytes, expected " + 2 * coordinateBytes);
+            }
+            return signingInput + "." + BASE64URL.encodeToString(rs);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * RFC 7797's unencoded payload: {@code b64: false} (critical), the signature over the header and
+     * the raw claims; the token carries the encoded claims as its payload part, as a confused
+     * verifier would read them.
+     */
+    String unencodedPayload() {
+        String claimsJson = payload();
+        String header = encode("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"b64\":false,\"crit\":[\"b64\"]}");
+        byte[] signature = rsaSignature(header + "." + claimsJson, signingKey);
+        return header + "." + encode(claimsJson) + "." + BASE64URL.encodeToString(signature);
+    }
+
+    /** The public half of the foreign key as a JWK, for headers ({@code jwk}) that try to bring their own key. */
+    static String foreignJwk() {
+        RSAPublicKey key = (RSAPublicKey) FOREIGN_KEYS.getPublic();
+        return Json.createObjectBuilder().add("kty", "RSA").add("n", BASE64URL.encodeToString(unsigned(key.getModulus())))
+                .add("e", BASE64URL.encodeToString(unsigned(key.getPublicExponent()))).build().toString();
+    }
+
+    static KeyPair ecKeys(String curve) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec(curve));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String encodeSegment(String json) {
+        return encode(json);
+    }
+
     static Path writePublicKey(Path file) {
         try {
             Files.createDirectories(file.getParent());
