@@ -1,16 +1,14 @@
 package dev.pipeline;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
-import org.eclipse.microprofile.auth.LoginConfig;
 
 /**
- * The JAX-RS application, authenticated by MicroProfile JWT. It is a CDI bean on purpose: with
- * annotated bean discovery Payara only activates MP-JWT when this class is itself discovered.
+ * The JAX-RS application. Bearer tokens are checked by {@code auth.boundary.BearerTokenFilter} with
+ * Payara's MicroProfile JWT identity store, not through {@code @LoginConfig(authMethod = "MP-JWT")}:
+ * with that annotation Payara runs its mechanism through JASPIC and Soteria on every request of
+ * the WAR, at a cost profiles showed (bench/RESULTS.md).
  */
-@ApplicationScoped
 @ApplicationPath("/")
-@LoginConfig(authMethod = "MP-JWT")
 public class PipelineApplication extends Application {
 }

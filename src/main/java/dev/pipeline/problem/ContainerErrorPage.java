@@ -12,10 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Errors the container answers before JAX-RS and {@link ProblemMapper} run: above all the 401
- * that Payara's MP-JWT mechanism sends itself for a token it cannot verify (garbage, bad
- * signature, expired, wrong issuer). Registered as the error page in web.xml, so those answers
- * carry the same problem body, and the 401 the same Bearer challenge, as every other error.
+ * Errors the container answers before JAX-RS and {@link ProblemMapper} run (a 401 among them
+ * answered as {@link Problem#invalidToken()} is, should the container refuse a token itself).
+ * Registered as the error page in web.xml, so those answers carry the same problem body, and the
+ * 401 the same Bearer challenge, as every other error.
  */
 @WebServlet(ContainerErrorPage.PATH)
 public class ContainerErrorPage extends HttpServlet {
@@ -29,9 +29,8 @@ public class ContainerErrorPage extends HttpServlet {
         Status.Family family = Status.Family.familyOf(status);
         String detail;
         if (status == HttpServletResponse.SC_UNAUTHORIZED) {
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, Problem.BEARER_CHALLENGE + ", error=\"invalid_token\"");
-            detail = "the bearer token is not valid: it must be a JWT signed with the configured key (RS256), "
-                    + "from the configured issuer, and not expired";
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, Problem.INVALID_TOKEN_CHALLENGE);
+            detail = Problem.INVALID_TOKEN_DETAIL;
         } else if (family == Status.Family.CLIENT_ERROR) {
             detail = "the request is not well formed for this endpoint";
         } else {

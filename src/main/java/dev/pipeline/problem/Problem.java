@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.Response;
 public class Problem extends WebApplicationException {
 
     static final String BEARER_CHALLENGE = "Bearer realm=\"pipeline\"";
+    static final String INVALID_TOKEN_CHALLENGE = BEARER_CHALLENGE + ", error=\"invalid_token\"";
+    static final String INVALID_TOKEN_DETAIL = "the bearer token is not valid: it must be a JWT signed with the configured key "
+            + "(RS256), from the configured issuer, and not expired";
 
     private final String detail;
 
@@ -27,6 +30,12 @@ public class Problem extends WebApplicationException {
     public static Problem unauthorized(String detail) {
         return new Problem(Response.status(Status.UNAUTHORIZED)
                 .header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE), detail);
+    }
+
+    /** A bearer token that failed verification (signature, issuer, expiry, form). */
+    public static Problem invalidToken() {
+        return new Problem(Response.status(Status.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, INVALID_TOKEN_CHALLENGE), INVALID_TOKEN_DETAIL);
     }
 
     /** The same answer for a topic that does not exist and one the token may not use. */
