@@ -2,6 +2,7 @@ package dev.pipeline.produce.boundary;
 
 import dev.pipeline.configuration.control.RequiredConfiguration;
 import dev.pipeline.problem.Problem;
+import dev.pipeline.produce.control.BodyLimits;
 import dev.pipeline.produce.control.CountingInputStream;
 import dev.pipeline.produce.control.MessageValidator;
 import dev.pipeline.produce.control.OutgoingMessages;
@@ -71,6 +72,7 @@ public class MessagesResource {
     public CompletionStage<Response> produce(@PathParam("topicName") String topicName,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
             @HeaderParam(TraceContext.HEADER) String traceparent,
             @Context SecurityContext security,
             @Context ContainerRequestContext context,
@@ -85,6 +87,7 @@ public class MessagesResource {
         Producer producer = ProducerClaims.producer(security.getUserPrincipal());
         Topic topic = ProducerPolicy.topic(catalogue, topicName, producer);
         Admission admission = publisher.admit(topic);
+        expectBody(admission, contentLength, contentEncoding);
         CountingInputStream counted = new CountingInputStream(body);
         List<Outgoing> outgoing = null;
         try {
@@ -114,6 +117,22 @@ public class MessagesResource {
                     }
                 });
         return answer;
+    }
+
+    /**
+     * A body whose size is known (Content-Length, not compressed) is counted whole before it is read;
+     * one sent in chunks or compressed is counted as it is read.
+     */
+    private static void expectBody(Admission admission, String contentLength, String contentEncoding) {
+        if (contentLength == null || (contentEncoding != null && !contentEncoding.isBlank()
+                && !contentEncoding.trim().equalsIgnoreCase("identity"))) {
+            return;
+        }
+        try {
+            admission.expect(Math.max(0, Math.min(Long.parseLong(contentLength.trim()), BodyLimits.BATCH_BYTES + 1L)));
+        } catch (NumberFormatException notANumber) {
+            // The container answers a malformed Content-Length itself; the body is then counted as it is read.
+        }
     }
 
     private static String messageIds(List<String> stored) {

@@ -11,7 +11,14 @@ import java.util.List;
  */
 public interface Admission extends AutoCloseable {
 
-    /** Counts {@code bytes} more of the decoded body as it is read; throws {@link dev.pipeline.problem.UnavailableException} past a bound. */
+    /**
+     * Counts a body of {@code bytes} whole before any of it is read (its Content-Length), so that under
+     * pressure a request is refused at once rather than after half its body: many requests each
+     * half-read would hold the bound between them and none would finish. 503 past a bound.
+     */
+    void expect(long bytes);
+
+    /** Counts {@code bytes} more of the decoded body as it is read, beyond what was expected; 503 past a bound. */
     void read(long bytes);
 
     /** From now on the request holds only its encoded messages (the body is garbage); 503 past a bound. */

@@ -55,6 +55,8 @@ final class PendingBytes {
         private final String topic;
         private final AtomicLong topicBytes;
         private long held;
+        private long expectedBody;
+        private long readBody;
         private boolean closed;
 
         private Held(String topic, AtomicLong topicBytes) {
@@ -63,8 +65,19 @@ final class PendingBytes {
         }
 
         @Override
-        public void read(long bytes) {
-            take(READING * bytes);
+        public synchronized void expect(long bytes) {
+            take(READING * (bytes - expectedBody));
+            expectedBody = bytes;
+        }
+
+        @Override
+        public synchronized void read(long bytes) {
+            long before = readBody;
+            readBody += bytes;
+            long beyond = readBody - Math.max(before, expectedBody);
+            if (beyond > 0) {
+                take(READING * beyond);
+            }
         }
 
         @Override
