@@ -110,6 +110,10 @@ class PayaraServerIT {
             }
             assertEquals(ids, received, deployment + ": every message reached the subscription");
         }
+        HttpResponse<String> forged = produce(messages, TestTokens.serviceToken("orders-writer").signedWithForeignKey().sign(),
+                "{\"message\":\"forged\"}");
+        assertEquals(401, forged.statusCode(), deployment + ": a token of another key: " + forged.body());
+        assertTrue(forged.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), deployment);
     }
 
     /**
