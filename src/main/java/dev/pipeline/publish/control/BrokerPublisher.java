@@ -59,6 +59,11 @@ public class BrokerPublisher implements MessagePublisher {
      */
     static final long ANSWER_MILLIS = 8_000;
     static final long EXPIRY_PERIOD_MILLIS = 50;
+    /**
+     * The longest a send may wait for producer credits without a break before it is ended: an address
+     * full under BLOCK whose consumers have not made room for that long answers 503, like one under FAIL.
+     */
+    static final long CREDIT_WAIT_MILLIS = 1_000;
     /** The longest stopping waits for the senders' sends in hand, all together. */
     static final long STOP_WAIT_MILLIS = 5_000;
     /** The most single messages in one transaction, and the size at which a group stops growing. */
@@ -182,7 +187,7 @@ public class BrokerPublisher implements MessagePublisher {
 
     /**
      * Withdraws and answers what is past its deadlines, and ends sends that wait for producer credits
-     * past the hand-over deadline (an address that blocks) or for the broker past the last guard.
+     * past {@link #CREDIT_WAIT_MILLIS} (an address that blocks) or for the broker past the last guard.
      */
     void expire() {
         long now = clock.getAsLong();
@@ -191,7 +196,7 @@ public class BrokerPublisher implements MessagePublisher {
         for (TopicQueue queue : queues.values()) {
             queue.expire(now, deadline, answer);
         }
-        senders.abortStuck(now, deadline, answer);
+        senders.abortStuck(now, TimeUnit.MILLISECONDS.toNanos(CREDIT_WAIT_MILLIS), answer);
     }
 
     private void expireSafely() {

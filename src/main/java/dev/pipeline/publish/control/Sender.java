@@ -23,6 +23,7 @@ final class Sender implements Runnable {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
     /** A transaction the broker rolled back in a failover is sent again, with the same ids, at most this often in all. */
     static final int SENDS_PER_TRANSACTION = 3;
+    private static final UnavailableException BLOCKS = NotStored.addressBlocks();
 
     private final BlockingQueue<TopicQueue> ready;
     private final PublishChannels channels;
@@ -96,11 +97,12 @@ final class Sender implements Runnable {
             group.forEach(publication -> publication.outcome = NotStored.outcomeUnknown());
         } finally {
             sending = null;
-            if (abortedWith != null) {
+            UnavailableException aborted = abortedWith;
+            if (aborted != null) {
                 abortedWith = null;
                 dropChannel();
             }
-            queue.sent(group);
+            queue.sent(group, aborted == BLOCKS);
         }
     }
 
@@ -124,7 +126,7 @@ final class Sender implements Runnable {
         }
         boolean blocked = waitingSend == current && now - waitingForCreditsSince > creditWaitNanos;
         if (blocked || now - current.since() > guardNanos) {
-            abortedWith = blocked ? NotStored.addressBlocks() : NotStored.notAnsweredInTime();
+            abortedWith = blocked ? BLOCKS : NotStored.notAnsweredInTime();
             if (sending == current) {
                 LOG.fine(() -> "Aborting a send " + (blocked ? "waiting for producer credits" : "the broker has not answered"));
                 current.channel().abort();

@@ -34,6 +34,12 @@ final class TopicQueue {
     private final Map<String, Publication> claimed = new HashMap<>();
     private final Set<Publication> sending = new LinkedHashSet<>();
     private int senders;
+    /**
+     * Whether the topic's last send was ended for waiting on producer credits: its address blocks. Until
+     * a send of it goes through again, it gets one sender at a time, so that its own sends do not keep
+     * its address full between them (Artemis counts an open transaction's messages towards the size).
+     */
+    private boolean blocking;
     /** How often this queue is in the senders' ready queue now. */
     private int tickets;
     private boolean closed;
@@ -93,9 +99,17 @@ final class TopicQueue {
         return group;
     }
 
-    /** The sender is done with the group: each request is answered by its outcome unless answered already, then released. */
-    synchronized void sent(List<Publication> group) {
+    /**
+     * The sender is done with the group: each request is answered by its outcome unless answered
+     * already, then released. {@code waitedForCredits}: the send was ended for waiting on credits.
+     */
+    synchronized void sent(List<Publication> group, boolean waitedForCredits) {
         senders--;
+        if (waitedForCredits) {
+            blocking = true;
+        } else if (group.stream().anyMatch(publication -> publication.outcome == null)) {
+            blocking = false;
+        }
         for (Publication publication : group) {
             sending.remove(publication);
             finish(publication, publication.outcome);
@@ -138,6 +152,11 @@ final class TopicQueue {
     /** Requests of this topic not yet over, for tests. */
     synchronized int size() {
         return queued.size() + waitingForIds.size() + sending.size();
+    }
+
+    /** Whether the topic has one sender at a time because its address blocks, for tests. */
+    synchronized boolean blocking() {
+        return blocking;
     }
 
     /** Message ids held by requests being queued or sent, for tests. */
@@ -198,7 +217,8 @@ final class TopicQueue {
 
     /** Asks for as many senders as there is work, within the topic's share. */
     private void schedule() {
-        while (tickets < queued.size() && senders + tickets < senderLimit) {
+        int limit = blocking ? 1 : senderLimit;
+        while (tickets < queued.size() && senders + tickets < limit) {
             tickets++;
             ready.accept(this);
         }

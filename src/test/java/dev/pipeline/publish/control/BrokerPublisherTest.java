@@ -194,6 +194,27 @@ class BrokerPublisherTest {
     }
 
     @Test
+    void topicWhoseSendWasEndedForCreditsGetsOneSenderAtATimeUntilASendGoesThrough() throws Exception {
+        broker.block(JAM.name());
+        CompletableFuture<List<String>> first = batch(JAM, "a", "b");
+        CompletableFuture<List<String>> second = batch(JAM, "c", "d");
+        broker.awaitSendsWaitingForCredits(PER_TOPIC);
+        publisher.expire();
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.CREDIT_WAIT_MILLIS + 1));
+        publisher.expire();
+        assertUnavailable(first, "blocks producers");
+        assertUnavailable(second, "blocks producers");
+
+        CompletableFuture<List<String>> third = batch(JAM, "e", "f");
+        CompletableFuture<List<String>> fourth = batch(JAM, "g", "h");
+        broker.awaitSendsWaitingForCredits(1);
+        assertEquals(1, broker.sendsBegunTo(JAM.name()) - 2, "one send at a time while the address blocks");
+        broker.unblock(JAM.name());
+        assertEquals(List.of("e", "f"), third.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("g", "h"), fourth.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void requestPastTheTopicsShareIsRefusedAtOnceWhileOtherTopicsAreAdmitted() {
         Admission jam = admitted(JAM, TOPIC_BYTES - 10);
 

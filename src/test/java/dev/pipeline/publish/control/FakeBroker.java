@@ -112,6 +112,11 @@ final class FakeBroker implements PublishChannels {
         return commit;
     }
 
+    /** How many sends to the topic have begun so far. */
+    int sendsBegunTo(String topic) {
+        return (int) commits.stream().filter(commit -> commit.topic.equals(topic)).count();
+    }
+
     boolean hasMoreCommits() {
         return !commits.isEmpty();
     }
