@@ -1,18 +1,16 @@
 package dev.pipeline.it;
 
+import static dev.pipeline.it.LogMarkers.awaitLog;
+import static dev.pipeline.it.LogMarkers.marker;
 import static dev.pipeline.it.Responses.messageIds;
 import static dev.pipeline.it.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,25 +88,5 @@ class LogFloodIT extends StockPayaraTest {
         }
     }
 
-    /**
-     * Sends a request the service logs in one INFO line naming a unique field (a 400), and returns
-     * that text: records are written in order, so once it is in the file, so is all logged before.
-     */
-    private static String marker(Gateway gateway, String token) throws Exception {
-        String field = "marker" + UUID.randomUUID().toString().replace("-", "");
-        problem(gateway.post("orders").token(token).json("{\"message\":\"m\",\"" + field + "\":\"x\"}"), 400);
-        return "unknown field '" + field + "'";
-    }
 
-    /** The log once it holds the text. */
-    private static String awaitLog(PayaraMicro payara, String text) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        String log = payara.log();
-        while (!log.contains(text)) {
-            assertTrue(Instant.now().isBefore(deadline), () -> "never logged: " + text);
-            TimeUnit.MILLISECONDS.sleep(50);
-            log = payara.log();
-        }
-        return log;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.pipeline.it;
 
+import static dev.pipeline.it.LogMarkers.awaitLog;
+import static dev.pipeline.it.LogMarkers.marker;
 import static dev.pipeline.it.Responses.messageIds;
 import static dev.pipeline.it.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,13 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -44,7 +41,7 @@ class TokenClaimsIT {
         String groupless = TestTokens.serviceToken().withoutClaim("groups").sign();
         String unknownTopic = gateway.post("no-such-topic").token(TestTokens.serviceToken("orders-writer").sign()).json(MESSAGE).body();
 
-        String start = marker(gateway);
+        String start = marker(gateway, TestTokens.serviceToken("orders-writer").sign());
         String before = awaitLog(gateway.payara(), start);
         int from = before.indexOf('\n', before.indexOf(start)) + 1;
         for (int i = 0; i < GROUPLESS_REQUESTS; i++) {
@@ -52,7 +49,7 @@ class TokenClaimsIT {
             problem(response, 404);
             assertEquals(unknownTopic, response.body(), "the same 404 as for a topic that does not exist");
         }
-        String end = marker(gateway);
+        String end = marker(gateway, TestTokens.serviceToken("orders-writer").sign());
         String log = awaitLog(gateway.payara(), end);
         String grown = log.substring(from, log.lastIndexOf('\n', log.indexOf(end)) + 1);
 
@@ -129,25 +126,5 @@ class TokenClaimsIT {
                 .claim("aud", Json.createValue(42)).sign()).json(MESSAGE), 401);
     }
 
-    /**
-     * Sends a request the service logs in one line naming a unique field (a 400), and returns that
-     * text: records are written in order, so once it is in the file, so is all logged before.
-     */
-    private static String marker(Gateway gateway) throws Exception {
-        String field = "marker" + UUID.randomUUID().toString().replace("-", "");
-        problem(gateway.post("orders").token(TestTokens.serviceToken("orders-writer").sign())
-                .json("{\"message\":\"m\",\"" + field + "\":\"x\"}"), 400);
-        return "unknown field '" + field + "'";
-    }
 
-    private static String awaitLog(PayaraMicro payara, String text) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        String log = payara.log();
-        while (!log.contains(text)) {
-            assertTrue(Instant.now().isBefore(deadline), () -> "never logged: " + text);
-            TimeUnit.MILLISECONDS.sleep(50);
-            log = payara.log();
-        }
-        return log;
-    }
 }
