@@ -82,11 +82,11 @@ public class BrokerPublisher implements MessagePublisher {
     MetricRegistry registry;
 
     @Inject
-    @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "16")
+    @ConfigProperty(name = "pipeline.broker.sessions", defaultValue = "32")
     int sessions;
 
     @Inject
-    @ConfigProperty(name = "pipeline.broker.sessions-per-topic", defaultValue = "4")
+    @ConfigProperty(name = "pipeline.broker.sessions-per-topic", defaultValue = "16")
     int sessionsPerTopic;
 
     @Inject
