@@ -40,6 +40,13 @@ final class TopicQueue {
      * its address full between them (Artemis counts an open transaction's messages towards the size).
      */
     private boolean blocking;
+    /**
+     * Requests (by their first messageId) whose send was ended for credits while it was the topic's only
+     * send: most likely larger than the address can ever take. While the topic blocks, they go after
+     * every other request, so that producers retrying them cannot starve the ones that fit.
+     */
+    private final Set<String> tooLarge = new LinkedHashSet<>();
+    private static final int TOO_LARGE_REMEMBERED = 1_024;
     /** How often this queue is in the senders' ready queue now. */
     private int tickets;
     private boolean closed;
@@ -76,7 +83,7 @@ final class TopicQueue {
      */
     synchronized List<Publication> take(int groupLimit, int groupBytes) {
         tickets--;
-        Publication first = queued.poll();
+        Publication first = blocking ? pollLikelyToFit() : queued.poll();
         if (first == null) {
             return null;
         }
@@ -105,10 +112,17 @@ final class TopicQueue {
      */
     synchronized void sent(List<Publication> group, boolean waitedForCredits) {
         senders--;
+        if (waitedForCredits && blocking && group.size() == 1) {
+            tooLarge.add(group.get(0).messageIds.get(0));
+            if (tooLarge.size() > TOO_LARGE_REMEMBERED) {
+                tooLarge.remove(tooLarge.iterator().next());
+            }
+        }
         if (waitedForCredits) {
             blocking = true;
         } else if (group.stream().anyMatch(publication -> publication.outcome == null)) {
             blocking = false;
+            group.forEach(publication -> tooLarge.remove(publication.messageIds.get(0)));
         }
         for (Publication publication : group) {
             sending.remove(publication);
@@ -162,6 +176,18 @@ final class TopicQueue {
     /** Message ids held by requests being queued or sent, for tests. */
     synchronized int idsClaimed() {
         return claimed.size();
+    }
+
+    /** The first queued request not known to be too large for the address, else the first. */
+    private Publication pollLikelyToFit() {
+        for (Iterator<Publication> candidates = queued.iterator(); candidates.hasNext();) {
+            Publication candidate = candidates.next();
+            if (!tooLarge.contains(candidate.messageIds.get(0))) {
+                candidates.remove();
+                return candidate;
+            }
+        }
+        return queued.poll();
     }
 
     private void expire(Iterator<Publication> publications, long now, long deadlineNanos) {

@@ -215,6 +215,38 @@ class BrokerPublisherTest {
     }
 
     @Test
+    void whileATopicBlocksARequestThatOnceWaitedAloneForCreditsGoesAfterTheOthers() throws Exception {
+        broker.block(JAM.name());
+        CompletableFuture<List<String>> first = batch(JAM, "big-1", "big-2");
+        broker.awaitSendsWaitingForCredits(1);
+        abortWaitingSends();
+        assertUnavailable(first, "blocks producers");
+        CompletableFuture<List<String>> alone = batch(JAM, "big-1", "big-2");
+        broker.awaitSendsWaitingForCredits(1);
+        abortWaitingSends();
+        assertUnavailable(alone, "blocks producers");
+
+        CompletableFuture<List<String>> sending = batch(JAM, "other-1", "other-2");
+        broker.awaitSendsWaitingForCredits(1);
+        CompletableFuture<List<String>> tooLarge = batch(JAM, "big-1", "big-2");
+        CompletableFuture<List<String>> fits = batch(JAM, "small-1", "small-2");
+        abortWaitingSends();
+        assertUnavailable(sending, "blocks producers");
+        broker.awaitSendsWaitingForCredits(1);
+        broker.unblock(JAM.name());
+
+        assertEquals(List.of("small-1", "small-2"), fits.get(10, TimeUnit.SECONDS));
+        tooLarge.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("small-1", "small-2", "big-1", "big-2"), broker.stored, "the one that fits went first");
+    }
+
+    private void abortWaitingSends() {
+        publisher.expire();
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(BrokerPublisher.CREDIT_WAIT_MILLIS + 1));
+        publisher.expire();
+    }
+
+    @Test
     void requestPastTheTopicsShareIsRefusedAtOnceWhileOtherTopicsAreAdmitted() {
         Admission jam = admitted(JAM, TOPIC_BYTES - 10);
 
