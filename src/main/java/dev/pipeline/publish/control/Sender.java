@@ -129,7 +129,10 @@ final class Sender implements Runnable {
             abortedWith = blocked ? BLOCKS : NotStored.notAnsweredInTime();
             if (sending == current) {
                 LOG.fine(() -> "Aborting a send " + (blocked ? "waiting for producer credits" : "the broker has not answered"));
-                current.channel().abort();
+                // On a thread of its own: closing a session waits for the broker, and the expiry thread must not.
+                Thread abort = new Thread(current.channel()::abort, Thread.currentThread().getName() + "-abort");
+                abort.setDaemon(true);
+                abort.start();
             }
         }
     }
