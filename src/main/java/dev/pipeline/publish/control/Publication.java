@@ -10,23 +10,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One request's messages from admission to answer. Its state changes only under its
- * {@link TopicQueue}'s lock, the one owner of every request of a topic: answered once, and its ids
- * and bytes given back once, when nothing of it is on its way to the broker any more. The sender
- * that stores it only reads its messages and records the outcome.
+ * One request's messages from admission to answer. Where it stands (waiting for its ids, queued,
+ * sending) is which of its {@link TopicQueue}'s collections holds it, changed only under that queue's
+ * lock: answered once, and its ids and bytes given back once, when nothing of it is on its way to
+ * the broker any more. The sender that stores it only reads its messages and records the outcome.
  */
 final class Publication {
 
-    enum State {
-        /** Waiting until no other request of this service is sending one of its ids. */
-        WAITING_FOR_IDS,
-        /** Holding its ids, waiting for a sender; withdrawn at the deadline (503, never sent). */
-        QUEUED,
-        /** With a sender: answered by the broker's outcome, or by the last guard while the send goes on. */
-        SENDING,
-        /** Over: its ids and bytes are free. */
-        DONE
-    }
 
     final Topic topic;
     final List<Outgoing> messages;
@@ -35,7 +25,6 @@ final class Publication {
     final int bytes;
     private final Admission admission;
     private final CompletableFuture<List<String>> answer = new CompletableFuture<>();
-    State state;
     private volatile boolean answered;
     /** Set by the sender before it hands the publication back: null once stored. */
     volatile UnavailableException outcome;
@@ -77,7 +66,6 @@ final class Publication {
 
     /** Nothing of it is in memory for the broker any more. */
     void release() {
-        state = State.DONE;
         admission.close();
     }
 }

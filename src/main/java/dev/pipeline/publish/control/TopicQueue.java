@@ -4,6 +4,7 @@ import dev.pipeline.problem.UnavailableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +70,6 @@ final class TopicQueue {
             return;
         }
         if (publication.messageIds.stream().anyMatch(id -> claimed.containsKey(id) || awaited(id))) {
-            publication.state = Publication.State.WAITING_FOR_IDS;
             waitingForIds.add(publication);
         } else {
             enqueue(publication);
@@ -98,10 +98,7 @@ final class TopicQueue {
             group.add(queued.poll());
             bytes += next.bytes;
         }
-        group.forEach(publication -> {
-            publication.state = Publication.State.SENDING;
-            sending.add(publication);
-        });
+        sending.addAll(group);
         senders++;
         return group;
     }
@@ -159,24 +156,13 @@ final class TopicQueue {
         }
     }
 
-    synchronized boolean isIdle() {
-        return queued.isEmpty() && waitingForIds.isEmpty() && sending.isEmpty();
-    }
 
     /** Requests of this topic not yet over, for tests. */
     synchronized int size() {
         return queued.size() + waitingForIds.size() + sending.size();
     }
 
-    /** Whether the topic has one sender at a time because its address blocks, for tests. */
-    synchronized boolean blocking() {
-        return blocking;
-    }
 
-    /** Message ids held by requests being queued or sent, for tests. */
-    synchronized int idsClaimed() {
-        return claimed.size();
-    }
 
     /** The first queued request not known to be too large for the address, else the first. */
     private Publication pollLikelyToFit() {
@@ -202,7 +188,6 @@ final class TopicQueue {
 
     private void enqueue(Publication publication) {
         publication.messageIds.forEach(id -> claimed.put(id, publication));
-        publication.state = Publication.State.QUEUED;
         queued.add(publication);
     }
 
@@ -227,7 +212,7 @@ final class TopicQueue {
         if (waitingForIds.isEmpty()) {
             return;
         }
-        Set<String> stillAwaited = new java.util.HashSet<>();
+        Set<String> stillAwaited = new HashSet<>();
         Iterator<Publication> waiting = waitingForIds.iterator();
         while (waiting.hasNext()) {
             Publication publication = waiting.next();
