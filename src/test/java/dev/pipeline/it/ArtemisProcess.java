@@ -12,6 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientRequestor;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.management.ManagementHelper;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
 
 /**
  * A broker from the Apache Artemis distribution, created with {@code artemis create}, configured
@@ -152,6 +160,42 @@ final class ArtemisProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /**
+     * What the broker counts towards an address's {@code max-size-bytes} (messages routed to it,
+     * those of open transactions included), asked through its core management address.
+     */
+    long addressSize(String address) throws Exception {
+        return ((Number) attribute(ResourceNames.ADDRESS + address, "addressSize")).longValue();
+    }
+
+    /** The address's size, and each of its queues' messages and messages being delivered, as the broker reports them. */
+    String describeAddress(String address) throws Exception {
+        StringBuilder text = new StringBuilder(address).append(": size ").append(addressSize(address)).append(" B");
+        for (Object queue : (Object[]) attribute(ResourceNames.ADDRESS + address, "queueNames")) {
+            text.append(", queue ").append(queue).append(" messages ")
+                    .append(attribute(ResourceNames.QUEUE + queue, "messageCount")).append(" delivering ")
+                    .append(attribute(ResourceNames.QUEUE + queue, "deliveringCount"));
+        }
+        return text.toString();
+    }
+
+    private Object attribute(String resource, String attribute) throws Exception {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(url());
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession session = factory.createSession(USER, PASSWORD, false, true, true, false, 0)) {
+            ClientRequestor requestor = new ClientRequestor(session, "activemq.management");
+            ClientMessage request = session.createMessage(false);
+            ManagementHelper.putAttribute(request, resource, attribute);
+            session.start();
+            ClientMessage reply = requestor.request(request, 10_000);
+            if (reply == null || !ManagementHelper.hasOperationSucceeded(reply)) {
+                throw new IllegalStateException("the broker did not tell " + resource + "'s " + attribute + ": "
+                        + (reply == null ? "no answer" : ManagementHelper.getResult(reply)));
+            }
+            return ManagementHelper.getResult(reply);
+        }
     }
 
     private boolean accepting() {

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.ActiveMQInterruptedException;
+import org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -53,6 +54,10 @@ final class ArtemisChannel implements PublishChannel {
     private final Subscriptions subscriptions;
     /** The producer a send is under way on, for {@link #waitingForCredits} from other threads. */
     private volatile ClientProducer sending;
+    /** Whether {@link #sending} is the transacted session's producer. */
+    private volatile boolean transactionUnderWay;
+    /** Set by {@link #abort}: the transaction under way sends and commits nothing more. */
+    private volatile boolean aborted;
     /** Per topic, the transacted and the plain session's producer, the least recently used closed first. */
     private final Map<String, Producers> producers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -137,14 +142,18 @@ final class ArtemisChannel implements PublishChannel {
                 return;
             }
             sending = topicProducers.transacted();
+            transactionUnderWay = true;
             for (Outgoing message : messages) {
+                refuseIfAborted();
                 sending.send(encoded(topic, message, now));
             }
+            refuseIfAborted();
             session.commit();
         } catch (JMSException | ActiveMQException | RuntimeException e) {
             throw failure(topic, e, !alone);
         } finally {
             sending = null;
+            transactionUnderWay = false;
         }
     }
 
@@ -153,10 +162,31 @@ final class ArtemisChannel implements PublishChannel {
         return sending instanceof ClientProducerInternal producer && producer.getProducerCredits().isBlocked();
     }
 
-    /** Closing the sessions closes their producers, whose credits then let a waiting send go on to fail. */
+    /**
+     * A transaction is never ended by closing its session from this thread: Artemis rolls a session's
+     * transaction back as it closes and opens another, into which it still routes a send that arrives
+     * after the close, and such a message stays counted towards its address until the broker restarts
+     * (a BLOCK address then stays full for good; ArtemisChannelAbortTest). Instead the send waiting for
+     * credits is let go (closing its credits here only, in this client), and the sending thread itself
+     * sends nothing more, rolls back, and then closes the channel: the broker sees the rollback after
+     * the last send. A send of a message alone has no transaction: its session is closed as before.
+     */
     @Override
     public void abort() {
-        close();
+        aborted = true;
+        ClientProducer current = sending;
+        if (transactionUnderWay && current instanceof ClientProducerInternal producer) {
+            producer.getProducerCredits().close();
+        } else {
+            close();
+        }
+    }
+
+    /** After {@link #abort}: nothing more of the transaction goes out; {@link #failure} rolls it back on this thread. */
+    private void refuseIfAborted() throws ActiveMQTransactionRolledBackException {
+        if (aborted) {
+            throw new ActiveMQTransactionRolledBackException("the send was aborted: it waited too long for the broker");
+        }
     }
 
     /** What a failed send or commit means; a transaction whose session can still be used is rolled back. */
