@@ -35,8 +35,6 @@ default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
 runtime = "runc"
 CONF
 export CONTAINERS_CONF="$work/containers.conf"
-# Images in Docker's format: the OCI format has no HEALTHCHECK.
-export BUILDAH_FORMAT=docker
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # The stacks' published ports, free ones on this machine (the compose files default to 8080, 61616,
@@ -125,9 +123,10 @@ artemis_home="$repo/${artemis_dists[0]%/}"
 say "base image debian:trixie-slim"
 run docker/debian-base.sh trixie
 say "building pipeline-gateway, pipeline-broker, pipeline-haproxy"
-run podman build --force-rm -f docker/Dockerfile -t pipeline-gateway:local .
-run podman build --force-rm -f docker/broker.Dockerfile -t pipeline-broker:local .
-run podman build --force-rm -f docker/haproxy.Dockerfile -t pipeline-haproxy:local .
+# --format docker: the OCI image format has no HEALTHCHECK.
+run podman build --format docker --force-rm -f docker/Dockerfile -t pipeline-gateway:local .
+run podman build --format docker --force-rm -f docker/broker.Dockerfile -t pipeline-broker:local .
+run podman build --format docker --force-rm -f docker/haproxy.Dockerfile -t pipeline-haproxy:local .
 say "images built ($((SECONDS - started)) s so far)"
 
 # ---- compose.yaml: one gateway, one broker
