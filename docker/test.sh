@@ -36,11 +36,14 @@ runtime = "runc"
 CONF
 export CONTAINERS_CONF="$work/containers.conf"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# The stacks' published ports, free ones on this machine (the compose files default to 8080, 61616,
-# 61617, 8161).
+# The stacks' published ports: four distinct free ones on this machine (the compose files default to
+# 8080, 61616, 61617, 8161, which a developer's run.sh may hold).
+read -r PIPELINE_PORT ARTEMIS_PORT ARTEMIS_BACKUP_PORT ARTEMIS_CONSOLE_PORT < <(python3 -c '
+import socket
+held = [socket.socket() for _ in range(4)]
+for s in held: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in held))')
 export PIPELINE_PORT ARTEMIS_PORT ARTEMIS_BACKUP_PORT ARTEMIS_CONSOLE_PORT
-PIPELINE_PORT=$(free_port); ARTEMIS_PORT=$(free_port); ARTEMIS_BACKUP_PORT=$(free_port); ARTEMIS_CONSOLE_PORT=$(free_port)
 export ARTEMIS_USER=artemis ARTEMIS_PASSWORD="test-$RANDOM$RANDOM" PAIR_CLUSTER_PASSWORD="pair-$RANDOM$RANDOM"
 
 single=(-p pipeline -f docker/compose.yaml)
