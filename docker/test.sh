@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# The container test (.ci/run's container stage): builds the three images with Podman and runs both
+# compose stacks the way docker/README.md tells users to, then checks what a user relies on.
+#
+#   docker/test.sh        # as root, with podman, podman-compose, runc, debootstrap, java, curl, openssl
+#
+# compose.yaml: both services healthy; a message produced through the published port answered 200
+# and read by a JMS consumer on the host, body included; `down` keeping the broker's volume, `up`
+# again, and then a message stored before the restart still there, once, although it was sent again,
+# and a message consumed before the restart not stored again when sent again (the duplicate ids
+# survived in the journal).
+# compose.scale.yaml: two gateways behind HAProxy on the replicated broker pair; a producer sending
+# with retries while the primary broker's container is killed (SIGKILL); every message answered 200
+# read back from the backup exactly once, and nothing else.
+#
+# It needs the Maven build's target/pipeline.war, target/payara-micro.jar and
+# target/artemis/apache-artemis-*/ (after `mvn verify`, or the mvn line below, which it runs if one
+# is missing). Every container, network and volume it makes is removed at the end, whatever
+# happens; the images it builds stay (rebuilt from the layer cache on the next run), the base image
+# too. Exits non-zero on the first failed check, after printing the containers' logs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$PWD"
+
+work="$(mktemp -d /tmp/pipeline-containers.XXXXXX)"
+log="$work/commands.log"
+
+# Settings for this machine, not for the files users run: the runc runtime (crun refuses the hybrid
+# cgroup layout of our CI machines) and open-file/process limits that an unprivileged engine may set
+# (Podman's default is to raise them to the host's limits, which is refused without CAP_SYS_RESOURCE).
+cat > "$work/containers.conf" <<'CONF'
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+export CONTAINERS_CONF="$work/containers.conf"
+
+# The stacks' published ports: four distinct free ones on this machine (the compose files default to
+# 8080, 61616, 61617, 8161, which a developer's run.sh may hold).
+read -r PIPELINE_PORT ARTEMIS_PORT ARTEMIS_BACKUP_PORT ARTEMIS_CONSOLE_PORT < <(python3 -c '
+import socket
+held = [socket.socket() for _ in range(4)]
+for s in held: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in held))')
+export PIPELINE_PORT ARTEMIS_PORT ARTEMIS_BACKUP_PORT ARTEMIS_CONSOLE_PORT
+export ARTEMIS_USER=artemis ARTEMIS_PASSWORD="test-$RANDOM$RANDOM" PAIR_CLUSTER_PASSWORD="pair-$RANDOM$RANDOM"
+
+single=(-p pipeline -f docker/compose.yaml)
+scale=(-p pipeline-scale -f docker/compose.scale.yaml)
+producer=""
+
+say() { printf '[containers %s] %s\n' "$(date +%T)" "$*"; }
+fail() { say "FAILED: $*" >&2; exit 1; }
+run() { echo "+ $*" >> "$log"; "$@" >> "$log" 2>&1 || fail "$* (see the command log above)"; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  [ -n "$producer" ] && kill "$producer" 2>/dev/null && wait "$producer" 2>/dev/null
+  if (( rc != 0 )); then
+    echo "---- commands (last 60 lines)"; tail -n 60 "$log"
+    for c in $(podman ps -a --format '{{.Names}}' --filter label=io.podman.compose.project=pipeline;
+               podman ps -a --format '{{.Names}}' --filter label=io.podman.compose.project=pipeline-scale); do
+      echo "---- $c (last 40 log lines)"; podman logs --tail 40 "$c" 2>&1
+    done
+  fi
+  for project in pipeline pipeline-scale; do
+    podman ps -aq --filter label=io.podman.compose.project=$project | xargs -r podman rm -f -t 5 > /dev/null 2>&1
+    podman volume ls -q --filter label=io.podman.compose.project=$project | xargs -r podman volume rm -f > /dev/null 2>&1
+    podman network exists ${project}_default && podman network rm -f ${project}_default > /dev/null 2>&1
+  done
+  # Dangling images this run's builds left (a rebuilt tag's old image, a failed build's steps).
+  comm -13 "$work/dangling-before" <(podman images -q --filter dangling=true | sort) | xargs -r podman rmi -f > /dev/null 2>&1
+  rm -rf "$work"
+  exit $rc
+}
+podman images -q --filter dangling=true | sort > "$work/dangling-before"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Waits (polling once a second, at most $2 seconds) until the command after them succeeds.
+await() {
+  local what=$1 limit=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" > /dev/null 2>&1; do
+    (( SECONDS < deadline )) || fail "$what: not within ${limit} s"
+    sleep 1
+  done
+}
+# The compose files' health checks, run on request: without systemd Podman schedules none itself.
+healthy() { podman healthcheck run "$1"; }
+running() { [ "$(podman inspect -f '{{.State.Running}}' "$1")" = true ]; }
+logged() { podman logs "$1" 2>&1 | grep "$2" > /dev/null; }   # grep reads all: no SIGPIPE to podman
+# podman-compose 1.0.3 exits 0 even when a container failed to start: check each one.
+all_running() { for c in "$@"; do running "$c" || fail "container $c is not running"; done; }
+
+# POST one JSON message; prints the HTTP status (000: no answer).
+produce() { # token id text
+  curl -s -o "$work/answer" -w '%{http_code}' --max-time 20 -H "Authorization: Bearer $1" \
+       -H 'Content-Type: application/json' \
+       -d "{\"messageId\":\"$2\",\"messageType\":\"container-test\",\"message\":\"$3\"}" \
+       "http://127.0.0.1:$PIPELINE_PORT/pipeline/topics/orders/messages" || true
+}
+expect_200() { # token id text
+  local status; status=$(produce "$@")
+  [ "$status" = 200 ] || fail "produce $2: HTTP $status $(cat "$work/answer" 2>/dev/null)"
+  grep -q "\"messageIds\":\[\"$2\"\]" "$work/answer" || fail "produce $2: answer $(cat "$work/answer")"
+}
+# Consumes the subscription orders-audit through the broker's published port: messageId<TAB>body lines.
+consume() { # port
+  java -cp "$artemis_home/lib/*" docker/ReadMessages.java "tcp://127.0.0.1:$1" "$ARTEMIS_USER" "$ARTEMIS_PASSWORD" \
+       orders::orders-audit 3000
+}
+
+started=$SECONDS
+say "checking the Maven build's output"
+artemis_dists=(target/artemis/apache-artemis-*/)
+if [ ! -f target/pipeline.war ] || [ ! -f target/payara-micro.jar ] || [ ! -d "${artemis_dists[0]}" ]; then
+  run mvn -B -q -DskipTests package dependency:unpack@unpack-artemis-distribution
+  artemis_dists=(target/artemis/apache-artemis-*/)
+fi
+(( ${#artemis_dists[@]} == 1 )) || fail "one Artemis distribution expected in target/artemis, found: ${artemis_dists[*]} (mvn clean)"
+artemis_home="$repo/${artemis_dists[0]%/}"
+
+say "base image debian:trixie-slim"
+run docker/debian-base.sh trixie
+say "building pipeline-gateway, pipeline-broker, pipeline-haproxy"
+# --format docker: the OCI image format has no HEALTHCHECK.
+run podman build --format docker --force-rm -f docker/Dockerfile -t pipeline-gateway:local .
+run podman build --format docker --force-rm -f docker/broker.Dockerfile -t pipeline-broker:local .
+run podman build --format docker --force-rm -f docker/haproxy.Dockerfile -t pipeline-haproxy:local .
+say "images built ($((SECONDS - started)) s so far)"
+
+# ---- compose.yaml: one gateway, one broker
+run podman-compose "${single[@]}" up -d
+all_running pipeline-artemis pipeline-gateway
+await "broker healthy" 120 healthy pipeline-artemis
+await "gateway healthy" 240 healthy pipeline-gateway
+say "compose.yaml: both services healthy"
+
+token=$(server-config/local-run/mint-token.sh orders-writer)
+run_id="run$RANDOM$RANDOM"
+expect_200 "$token" "$run_id-consumed" "read before the restart"
+consume "$ARTEMIS_PORT" > "$work/first-read"
+printf '%s\n' "$run_id-consumed" > "$work/expected"
+cut -f1 "$work/first-read" | diff "$work/expected" - > /dev/null || fail "first read: $(cat "$work/first-read")"
+grep -q '"message":"read before the restart"' "$work/first-read" || fail "first read's body: $(cat "$work/first-read")"
+say "compose.yaml: produced through port $PIPELINE_PORT, 200, read back by a JMS consumer on the host"
+
+expect_200 "$token" "$run_id-stored" "stored across the restart"
+run podman-compose "${single[@]}" down
+podman volume exists pipeline_artemis-instance || fail "down removed the broker's volume"
+run podman-compose "${single[@]}" up -d
+all_running pipeline-artemis pipeline-gateway
+await "broker healthy after up" 120 healthy pipeline-artemis
+await "gateway healthy after up" 240 healthy pipeline-gateway
+# Both sent again, same ids: both answered 200; the broker's duplicate ids, kept in its journal on the
+# volume, drop both (the consumed one too).
+expect_200 "$token" "$run_id-stored" "stored across the restart"
+expect_200 "$token" "$run_id-consumed" "read before the restart"
+consume "$ARTEMIS_PORT" > "$work/second-read"
+printf '%s\n' "$run_id-stored" > "$work/expected"
+cut -f1 "$work/second-read" | diff "$work/expected" - > /dev/null \
+  || fail "after down/up and the same ids sent again, expected only $run_id-stored, once; read: $(cat "$work/second-read")"
+grep -q '"message":"stored across the restart"' "$work/second-read" || fail "second read's body: $(cat "$work/second-read")"
+say "compose.yaml: down and up with the volume kept: the stored message read once, both resent ids dropped"
+run podman-compose "${single[@]}" down -v
+podman volume exists pipeline_artemis-instance && fail "down -v left the broker's volume"
+run podman network rm -f pipeline_default
+say "compose.yaml done ($((SECONDS - started)) s so far)"
+
+# ---- compose.scale.yaml: two gateways behind HAProxy, the replicated pair
+run podman-compose "${scale[@]}" up -d
+all_running pipeline-scale-artemis-primary pipeline-scale-artemis-backup \
+  pipeline-scale-gateway-a pipeline-scale-gateway-b pipeline-scale-load-balancer
+await "primary healthy" 120 healthy pipeline-scale-artemis-primary
+await "backup synchronised (AMQ221024)" 120 logged pipeline-scale-artemis-backup AMQ221024
+await "gateway-a healthy" 300 healthy pipeline-scale-gateway-a
+await "gateway-b healthy" 300 healthy pipeline-scale-gateway-b
+await "HAProxy serving" 60 curl -sf -o /dev/null "http://127.0.0.1:$PIPELINE_PORT/health/ready"
+say "compose.scale.yaml: primary active, backup synchronised, both gateways healthy behind HAProxy"
+
+# The producer: messages one after another, each sent again with its id until answered 200
+# (at most 90 s each); every status seen is logged.
+messages=500
+produce_all() {
+  local i status deadline
+  for i in $(seq 1 $messages); do
+    deadline=$((SECONDS + 90))
+    while status=$(produce "$token" "$run_id-scale-$i" "message $i"); echo "$i $status" >> "$work/statuses"; [ "$status" != 200 ]; do
+      (( SECONDS < deadline )) || { echo "message $i: no 200 within 90 s" >> "$work/statuses"; return 1; }
+      sleep 0.2
+    done
+    echo "$run_id-scale-$i" >> "$work/acknowledged"
+  done
+}
+token=$(server-config/local-run/mint-token.sh orders-writer)
+: > "$work/acknowledged"
+produce_all & producer=$!
+acknowledged_at_least() { (( $(wc -l < "$work/acknowledged") >= $1 )); }
+await "100 messages acknowledged" 120 acknowledged_at_least 100
+acked_at_kill=$(wc -l < "$work/acknowledged")
+run podman kill --signal KILL pipeline-scale-artemis-primary
+say "compose.scale.yaml: primary killed after $acked_at_kill of $messages messages acknowledged"
+wait "$producer" || { producer=""; fail "producer: $(tail -n 3 "$work/statuses")"; }
+producer=""
+(( acked_at_kill < messages )) || fail "the producer finished before the kill"
+logged pipeline-scale-artemis-backup AMQ221007 || fail "the backup did not become active (no AMQ221007)"
+retries=$(awk '$2 != 200' "$work/statuses" | wc -l)
+unexpected=$(awk '$2 != 200 && $2 != 503 && $2 != 000 && $2 != 502' "$work/statuses" | sort -u -k2,2)
+[ -z "$unexpected" ] || fail "statuses other than 200, 503, 502 or no answer: $unexpected"
+
+consume "$ARTEMIS_BACKUP_PORT" > "$work/scale-read"
+cut -f1 "$work/scale-read" | sort > "$work/read-ids"
+sort "$work/acknowledged" > "$work/expected"
+doubles=$(uniq -d "$work/read-ids")
+[ -z "$doubles" ] || fail "stored twice: $doubles"
+diff "$work/expected" "$work/read-ids" > "$work/difference" \
+  || fail "acknowledged and read differ (< lost, > not acknowledged): $(head -n 20 "$work/difference")"
+say "compose.scale.yaml: all $messages acknowledged messages read back from the backup once each" \
+    "($retries answers other than 200 during the failover: $(awk '$2 != 200 {print $2}' "$work/statuses" | sort | uniq -c | tr -s ' \n' ' '))"
+run podman-compose "${scale[@]}" down -v
+say "container test passed in $((SECONDS - started)) s"
