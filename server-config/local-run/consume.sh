@@ -10,10 +10,10 @@ cd "$repo"
 classpath=target/consume.classpath
 if [ ! -d target/classes/dev/pipeline/v1 ]; then
   echo "Compiling (for the generated pipeline.v1.Message)..." >&2
-  mvn -B -q -DskipTests compile >&2
+  mvn -B -q -Dstyle.color=never -DskipTests compile >&2
 fi
 if [ ! -s "$classpath" ] || [ pom.xml -nt "$classpath" ]; then
   echo "Listing the class path (the Artemis client of the Maven build)..." >&2
-  mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath" >&2
+  mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath" >&2
 fi
 exec java -cp "target/classes:$(cat "$classpath")" server-config/local-run/Consume.java "$@"
