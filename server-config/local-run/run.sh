@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # LOCAL RUN ONLY: builds the WAR and runs it on Payara Micro with the embedded Artemis broker,
 # then prints a token and a curl that sends a first message. Ctrl-C stops it.
-# PORT (default 8080) sets the HTTP port; the embedded broker listens on tcp://localhost:61616.
+# PORT (default 8080) sets the HTTP port, BROKER_PORT (default 61616) the embedded broker's
+# (tcp://localhost:BROKER_PORT), for when another program holds 61616.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
 port="${PORT:-8080}"
+broker_port="${BROKER_PORT:-61616}"
 
 echo "Building target/pipeline.war (tests skipped; run 'mvn verify' for them)..."
 mvn -B -q -DskipTests package
@@ -16,6 +18,7 @@ java -Xmx512m \
   -Dmp.jwt.verify.publickey.location="file://$local_run/publicKey.pem" \
   -Dmp.jwt.verify.issuer=https://pipeline.local/local-run \
   -Dpipeline.topics.file="$local_run/topics.json" \
+  -Dpipeline.broker.embedded-acceptor="tcp://localhost:$broker_port" \
   -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
   --prebootcommandfile server-config/pre-boot-commands.asadmin \
   --postdeploycommandfile server-config/post-deploy-commands.asadmin \
@@ -36,7 +39,7 @@ done
 token="$(server-config/local-run/mint-token.sh orders-writer)"
 cat <<MSG
 
-Pipeline is up on port $port, with its embedded broker on tcp://localhost:61616.
+Pipeline is up on port $port, with its embedded broker on tcp://localhost:$broker_port.
 
 A token for local use (group orders-writer, valid 1 h; other groups / an imsOrg:
 server-config/local-run/mint-token.sh GROUPS [IMS_ORG]):
@@ -47,6 +50,10 @@ Send a first message:
 
   curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
        -d '{"messageType":"greeting","message":"hello, pipeline"}' $url
+
+Read it (JMS properties and body of each message on topic 'orders'; another terminal):
+
+  BROKER_PORT=$broker_port server-config/local-run/consume.sh orders
 
 Messages reach JMS consumers subscribed to topic 'orders' (see README: "Reading messages").
 Ctrl-C stops the service.

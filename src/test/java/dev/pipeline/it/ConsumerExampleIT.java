@@ -2,6 +2,7 @@ package dev.pipeline.it;
 
 import static dev.pipeline.it.Responses.messageIds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipeline.v1.Message;
@@ -32,8 +33,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * examples/mdb-consumer as an EE estate runs it: the Artemis resource adapter (RAR), the example's
- * message-driven bean (WAR) and the gateway on one stock Payara Micro, against a real broker. What
- * the bean processed is read from the example's own endpoint, {@code /mdb-consumer/orders/received}.
+ * message-driven bean (WAR) and the gateway on one stock Payara Micro, against a real broker that
+ * requires login, as the shipped broker.xml does: the gateway and the bean get their user as system
+ * properties and their passwords as environment variables. What the bean processed is read from the
+ * example's own endpoint, {@code /mdb-consumer/orders/received}.
  */
 @ExtendWith(ConsumerExampleIT.OrdersBroker.class)
 @ExtendWith(ArquillianExtension.class)
@@ -61,8 +64,10 @@ class ConsumerExampleIT {
         public void beforeAll(ExtensionContext context) throws Exception {
             Path dir = PayaraMicro.instanceDir(INSTANCE);
             int port = PayaraMicro.freePort();
-            broker = TestBroker.start(port, dir.resolve("broker-" + System.nanoTime()), List.of("orders"));
+            broker = TestBroker.startRequiringLogin(port, dir.resolve("broker-" + System.nanoTime()), List.of("orders"));
             System.setProperty("example.brokerUrl", broker.url());
+            System.setProperty("example.brokerUser", ArtemisProcess.USER);
+            System.setProperty("example.brokerPassword", ArtemisProcess.PASSWORD);
             System.setProperty("example.brokerPort", Integer.toString(port));
             System.setProperty("example.topicsFile", TestFiles.write(dir.resolve("topics.json"), """
                     { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
@@ -91,6 +96,13 @@ class ConsumerExampleIT {
         // The resource adapter attaches the bean's sessions in the background: a message produced
         // before its subscription exists would reach only orders-retained.
         await("the example's subscription has consumers", () -> broker.consumerCount(SUBSCRIPTION_QUEUE) > 0);
+    }
+
+    @Test
+    void brokerPasswordIsNotOnPayarasCommandLine() {
+        String commandLine = ProcessHandle.of(payara.pid()).orElseThrow().info().commandLine().orElseThrow();
+        assertTrue(commandLine.contains("-Dpipeline.broker.user=" + ArtemisProcess.USER), commandLine);
+        assertFalse(commandLine.contains(ArtemisProcess.PASSWORD), commandLine);
     }
 
     @Test

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * interval (remembered tokens included), and an unreachable JWKS leaves the last good keys in use.
  * The JWKS also lists an encryption key and an HMAC key without a {@code kid} ahead of the signing
  * keys, as identity providers publish them. A token is accepted when a request with it is answered
- * 400 (an unknown field) rather than 401.
+ * 400 (an unknown field) rather than 401. A gateway restarted while the JWKS is unreachable uses the
+ * key set kept in {@code pipeline.jwks.cache-dir}; with none kept it is not ready and answers 503.
  */
 class KeyRotationIT extends StockPayaraTest {
 
@@ -38,13 +45,22 @@ class KeyRotationIT extends StockPayaraTest {
     /** Without a kid: Payara's own look-up of a token's kid fails on such a key. */
     private static final String HMAC_KEY = "{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2VjcmV0LW9mLXRoZS1pZHA\"}";
 
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private HttpServer jwksServer;
+    private int jwksPort;
     private volatile String jwks = jwks(KEY_A);
     private final AtomicInteger fetches = new AtomicInteger();
 
     @BeforeEach
     void serveJwks() throws IOException {
-        jwksServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PayaraMicro.freePort()), 0);
+        jwksPort = PayaraMicro.freePort();
+        startJwks();
+    }
+
+    /** The identity provider up again, on the same port. */
+    private void startJwks() throws IOException {
+        jwksServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), jwksPort), 0);
         jwksServer.createContext("/jwks", exchange -> {
             fetches.incrementAndGet();
             byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
@@ -106,6 +122,62 @@ class KeyRotationIT extends StockPayaraTest {
         }
     }
 
+    @Test
+    void gatewayRestartedWhileTheJwksIsUnreachableVerifiesWithTheKeySetKeptOnDisk() throws Exception {
+        Path cacheDir = PayaraMicro.instanceDir("key-rotation-kept").resolve("jwks-cache-" + System.nanoTime());
+        Map<String, String> configuration = new HashMap<>(configuration("key-rotation-kept"));
+        configuration.put("pipeline.jwks.cache-dir", cacheDir.toString());
+        try (StockGateway stock = startStock("key-rotation-kept", configuration)) {
+            assertAccepted(stock.gateway(), TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
+        }
+        jwksServer.stop(0);
+
+        try (StockGateway stock = startStock("key-rotation-kept", configuration)) {
+            assertTrue(stock.payara().log().contains("kept in"), "the kept key set was not read");
+            assertEquals("UP", signingKeysCheck(stock.payara()).getString("status"));
+            assertAccepted(stock.gateway(), TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
+            assertRefused(stock.gateway(), TestTokens.serviceToken("orders-writer").keyId("key-b").signedWithSecondKey().sign());
+        }
+    }
+
+    @Test
+    void gatewayStartedWhileTheJwksIsUnreachableWithNothingKeptIsNotReadyAndAnswersTokens503UntilItIsBack() throws Exception {
+        Map<String, String> configuration = configuration("key-rotation-unreachable");
+        jwksServer.stop(0);
+        try (StockGateway stock = startStock("key-rotation-unreachable", configuration)) {
+            Gateway gateway = stock.gateway();
+            JsonObject check = signingKeysCheck(stock.payara());
+            assertEquals("DOWN", check.getString("status"), check::toString);
+            assertEquals(503, readiness(stock.payara()).statusCode());
+
+            HttpResponse<String> response = send(gateway, TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
+            assertEquals(503, response.statusCode(), response::body);
+            assertEquals("5", response.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(response.body().contains("signing keys"), response::body);
+
+            startJwks();
+            Instant deadline = Instant.now().plus(REMOVED_WITHIN);
+            while (!"UP".equals(signingKeysCheck(stock.payara()).getString("status"))) {
+                assertTrue(Instant.now().isBefore(deadline), "keys not fetched within " + REMOVED_WITHIN + " of the JWKS coming back");
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            assertAccepted(gateway, TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
+        }
+    }
+
+    /** The {@code signing-keys} check of {@code /health/ready}. */
+    private static JsonObject signingKeysCheck(PayaraMicro payara) throws Exception {
+        JsonObject health = Json.createReader(new StringReader(readiness(payara).body())).readObject();
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(check -> check.getString("name").equals("signing-keys")).findFirst()
+                .orElseThrow(() -> new AssertionError("no signing-keys check: " + health));
+    }
+
+    private static HttpResponse<String> readiness(PayaraMicro payara) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(payara.uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private Map<String, String> configuration(String instance) throws IOException {
         Path dir = PayaraMicro.instanceDir(instance);
         Path catalogue = TestFiles.write(dir.resolve("topics.json"),
@@ -115,7 +187,7 @@ class KeyRotationIT extends StockPayaraTest {
                 "pipeline.broker.url", "tcp://localhost:" + PayaraMicro.freePort(),
                 "pipeline.topics.file", catalogue.toString(),
                 "pipeline.jwks.refresh-interval", REFRESH.toString(),
-                "mp.jwt.verify.publickey.location", "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks",
+                "mp.jwt.verify.publickey.location", "http://127.0.0.1:" + jwksPort + "/jwks",
                 "mp.jwt.verify.issuer", TestTokens.ISSUER);
     }
 

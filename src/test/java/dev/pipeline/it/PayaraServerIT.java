@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shipped WAR dropped into the full Payara Server 6, configured and deployed with the
- * README's {@code asadmin} commands: it stores a message, an undeploy leaves no thread and no
+ * README's {@code asadmin} commands, against a broker that requires login (the broker password as a
+ * password alias, not a JVM option): it stores a message, an undeploy leaves no thread and no
  * broker connection of ours behind, and a second deploy stores a message again.
  *
  * <p>Not an Arquillian container: {@code arquillian-payara-server-managed} for Payara 6 (3.x) is
@@ -54,7 +56,8 @@ class PayaraServerIT {
 
     @Test
     void warDeploysStoresMessagesAndUndeploysLeavingNoThreadOrBrokerConnectionBehind() throws Exception {
-        try (TestBroker broker = TestBroker.start(PayaraMicro.freePort(), DIR.resolve("broker-" + System.nanoTime()), List.of("orders"))) {
+        try (TestBroker broker = TestBroker.startRequiringLogin(PayaraMicro.freePort(), DIR.resolve("broker-" + System.nanoTime()),
+                List.of("orders"))) {
             Path catalogue = TestFiles.write(DIR.resolve("topics.json"), """
                     { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
                     """);
@@ -63,6 +66,7 @@ class PayaraServerIT {
                 server.start();
                 Map<String, String> configuration = Map.of(
                         "pipeline.broker.url", broker.url(),
+                        "pipeline.broker.user", ArtemisProcess.USER,
                         "pipeline.topics.file", catalogue.toString(),
                         "mp.jwt.verify.publickey.location", publicKey.toUri().toString(),
                         "mp.jwt.verify.issuer", TestTokens.ISSUER,
@@ -70,9 +74,11 @@ class PayaraServerIT {
                 for (Map.Entry<String, String> key : configuration.entrySet()) {
                     server.createSystemProperty(key.getKey(), key.getValue());
                 }
+                createPasswordAlias(server, "pipeline.broker.password", ArtemisProcess.PASSWORD);
                 String options = server.admin("list-jvm-options");
                 configuration.forEach((key, value) -> assertTrue(options.contains("-D" + key + "=" + value + "\n"),
                         () -> "the escaped option reads back as -D" + key + "=" + value + ": " + options));
+                assertFalse(options.contains(ArtemisProcess.PASSWORD), () -> "the broker password is not a JVM option: " + options);
                 server.restart();
                 Path war = Path.of(System.getProperty("pipeline.war", "target/pipeline.war"));
 
@@ -94,6 +100,23 @@ class PayaraServerIT {
                 server.deploy(war);
                 assertProduceIsStored(server, broker, "second deployment");
             }
+        }
+    }
+
+    /**
+     * {@code create-password-alias} named as the configuration key, which Payara's MicroProfile Config
+     * reads from the domain's password alias store: the password in a file only for the command, never
+     * in a JVM option.
+     */
+    private static void createPasswordAlias(PayaraServer server, String key, String password) throws Exception {
+        Path passwordFile = DIR.resolve("alias-password.txt");
+        Files.deleteIfExists(passwordFile);
+        Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(passwordFile, "AS_ADMIN_ALIASPASSWORD=" + password + "\n");
+            server.admin("--passwordfile", passwordFile.toString(), "create-password-alias", key);
+        } finally {
+            Files.delete(passwordFile);
         }
     }
 

@@ -8,6 +8,7 @@ import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -15,27 +16,59 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 
 /** A real, persistent Artemis broker in the test JVM, the "external" broker the gateway connects to. */
 final class TestBroker implements AutoCloseable {
 
     private final EmbeddedActiveMQ server;
     private final String url;
+    /** The URL the test's own clients connect with: with the user and password if the broker requires login. */
+    private final String clientUrl;
 
-    private TestBroker(EmbeddedActiveMQ server, String url) {
+    private TestBroker(EmbeddedActiveMQ server, String url, String clientUrl) {
         this.server = server;
         this.url = url;
+        this.clientUrl = clientUrl;
     }
 
     /** A broker whose topics each have a durable subscription {@code <topic>-retained}, as the gateway requires. */
     static TestBroker start(int port, Path dataDirectory, List<String> topics) throws Exception {
+        return start(port, dataDirectory, topics, null);
+    }
+
+    /**
+     * Likewise, refusing every connection but one with {@link ArtemisProcess#USER} and
+     * {@link ArtemisProcess#PASSWORD}, as the shipped broker.xml (security on, login required) does.
+     */
+    static TestBroker startRequiringLogin(int port, Path dataDirectory, List<String> topics) throws Exception {
+        return start(port, dataDirectory, topics, new OneUser(ArtemisProcess.USER, ArtemisProcess.PASSWORD));
+    }
+
+    /** The only user a broker requiring login lets in, with every permission. */
+    private record OneUser(String user, String password) implements ActiveMQSecurityManager {
+
+        @Override
+        public boolean validateUser(String user, String password) {
+            return this.user.equals(user) && this.password.equals(password);
+        }
+
+        @Override
+        public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
+            return validateUser(user, password);
+        }
+    }
+
+    private static TestBroker start(int port, Path dataDirectory, List<String> topics, OneUser login) throws Exception {
         String url = "tcp://localhost:" + port;
         Configuration config = new ConfigurationImpl()
                 .setName("test-broker")
                 .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(login != null)
                 .setJMXManagementEnabled(false)
                 .setJournalDirectory(dataDirectory.resolve("journal").toString())
                 .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
@@ -47,8 +80,12 @@ final class TestBroker implements AutoCloseable {
                 .addQueueConfiguration(QueueConfiguration.of(topic + "-retained").setAddress(topic)
                         .setRoutingType(RoutingType.MULTICAST).setDurable(true))));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        if (login != null) {
+            server.setSecurityManager(login);
+        }
         server.start();
-        return new TestBroker(server, url);
+        return new TestBroker(server, url,
+                login == null ? url : url + "?user=" + login.user() + "&password=" + login.password());
     }
 
     String url() {
@@ -78,7 +115,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     Subscription subscribe(String topic) throws JMSException {
-        return subscribe(url, topic);
+        return subscribe(clientUrl, topic);
     }
 
     /** The remote addresses of the clients connected right now, consumers of the test included. */

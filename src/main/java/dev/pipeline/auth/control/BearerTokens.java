@@ -1,6 +1,7 @@
 package dev.pipeline.auth.control;
 
 import dev.pipeline.configuration.control.RequiredConfiguration;
+import dev.pipeline.problem.UnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -23,7 +24,9 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * lacks has the copy refreshed first ({@link JwksMirror}), and a change of the keys forgets every
  * remembered token. Rejected tokens are never remembered: each is checked again. Without a key and
  * issuer configured every token is refused here, without asking Payara's store, which cannot be
- * made without an issuer.
+ * made without an issuer. While a configured JWKS URL has given no key set yet, a token is neither
+ * valid nor invalid: it is answered 503 with Retry-After, which producers retry, not 401, which
+ * they take as final.
  */
 @ApplicationScoped
 public class BearerTokens {
@@ -31,11 +34,13 @@ public class BearerTokens {
     static final int MAX_TOKENS = 10_000;
     /** A remembered token is verified again after this long, so that a new key or issuer applies soon. */
     static final long MAX_AGE_MILLIS = TimeUnit.SECONDS.toMillis(60);
+    /** The JWKS is fetched again this often while there are no keys. */
+    static final int NO_KEYS_RETRY_AFTER_SECONDS = (int) TimeUnit.MILLISECONDS.toSeconds(JwksMirror.UNKNOWN_KID_REFETCH_MILLIS);
     private static final Logger LOG = Logger.getLogger(BearerTokens.class.getName());
 
     private static final Metadata CHECKS = Metadata.builder().withName("pipeline_token_checks")
             .withDescription("Bearer token checks, by result: verified (signature and claims checked), "
-                    + "remembered (the same token verified before), refused").build();
+                    + "remembered (the same token verified before), refused, unverifiable (no signing keys yet)").build();
 
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -71,6 +76,11 @@ public class BearerTokens {
             return refused("this runtime has no MicroProfile JWT identity store (" + PayaraJwtStore.STORE + ")");
         }
         keys.refreshFor(token);
+        if (keys.mirrors() && !keys.hasKeys()) {
+            count("unverifiable");
+            throw new UnavailableException("The identity provider's signing keys could not be loaded yet; retry later.",
+                    NO_KEYS_RETRY_AFTER_SECONDS);
+        }
         long keysBefore = keyChanges.get();
         CredentialValidationResult result;
         try {

@@ -47,11 +47,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ES256 signatures ({@link #signingKeys}). A failed or invalid fetch keeps the last good keys.
  * Each change of the keys fires {@link KeysChanged}, so that no token verified with a removed key
  * stays remembered.
+ *
+ * <p>A gateway that starts while the URL is unreachable has no keys: it would answer every producer
+ * 401, which producers take as final. So until it has a key set it is not ready
+ * ({@code SigningKeysReadiness}) and answers tokens 503 with Retry-After ({@link BearerTokens}), and
+ * it fetches again every {@link #UNKNOWN_KID_REFETCH_MILLIS}. With {@code pipeline.jwks.cache-dir}
+ * set it also keeps each new key set on disk ({@link KeptKeySet}) and, when the URL gives none at
+ * start, uses the kept one: the keys of its last good fetch before the restart. Kept only where the
+ * operator said, because whoever can write that file can sign tokens.
  */
 @ApplicationScoped
 public class JwksMirror {
 
     static final long UNKNOWN_KID_REFETCH_MILLIS = 5_000;
+    static final String DEFAULT_REFRESH_INTERVAL = "PT1M";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(3);
     private static final Logger LOG = Logger.getLogger(JwksMirror.class.getName());
@@ -63,8 +72,12 @@ public class JwksMirror {
     }
 
     @Inject
-    @ConfigProperty(name = "pipeline.jwks.refresh-interval", defaultValue = "PT1M")
+    @ConfigProperty(name = "pipeline.jwks.refresh-interval", defaultValue = DEFAULT_REFRESH_INTERVAL)
     String refreshInterval;
+
+    @Inject
+    @ConfigProperty(name = "pipeline.jwks.cache-dir")
+    Optional<String> cacheDir;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -77,10 +90,15 @@ public class JwksMirror {
     private Consumer<KeysChanged> onChange;
     private LongSupplier clockMillis = System::currentTimeMillis;
     private Optional<URI> source = Optional.empty();
+    private Optional<KeptKeySet> kept = Optional.empty();
+    private long refreshMillis;
+    private long lastFetchMillis;
     private volatile Set<String> keyIds = Set.of();
     private volatile String content;
     private long lastUnknownKidFetchMillis = Long.MIN_VALUE / 2;
     private Instant lastGood;
+    /** Whether the keys in force were kept on disk after they were fetched (false: try again at the next fetch). */
+    private boolean keptNow;
     private boolean failing;
     private ScheduledFuture<?> refreshing;
 
@@ -110,11 +128,58 @@ public class JwksMirror {
         if (source.isEmpty()) {
             return;
         }
+        kept = cacheDir.filter(dir -> !dir.isBlank()).map(dir -> new KeptKeySet(Path.of(dir.trim())));
         LOG.info(() -> "Tokens are verified with a local copy (" + file() + ") of the JWKS at " + source.get()
-                + ", fetched every " + refreshInterval + " and when a token names an unknown kid");
+                + ", fetched every " + refreshInterval + " and when a token names an unknown kid"
+                + kept.map(k -> "; the last good key set is kept in " + k.file()).orElse("; no key set is kept across restarts"
+                        + " (pipeline.jwks.cache-dir unset)"));
+        start();
+        refreshMillis = Duration.parse(refreshInterval).toMillis();
+        long every = Math.min(refreshMillis, UNKNOWN_KID_REFETCH_MILLIS);
+        refreshing = scheduler.scheduleWithFixedDelay(this::refreshWhenDue, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The first fetch; the kept key set if it gives none. */
+    void start() {
         fetch();
-        long millis = Duration.parse(refreshInterval).toMillis();
-        refreshing = scheduler.scheduleWithFixedDelay(this::fetch, millis, millis, TimeUnit.MILLISECONDS);
+        if (content == null) {
+            useKeptKeys();
+        }
+    }
+
+    /** Fetches every refresh interval, and every few seconds while there is no key set at all. */
+    void refreshWhenDue() {
+        if (content == null || clockMillis.getAsLong() - lastFetchMillis >= refreshMillis) {
+            fetch();
+        }
+    }
+
+    /** The key set kept on disk, put in force because the URL gave none at start. */
+    private void useKeptKeys() {
+        if (kept.isEmpty()) {
+            LOG.warning(() -> "No signing keys: the JWKS " + source.orElseThrow() + " gave none at start and no key set is kept"
+                    + " (pipeline.jwks.cache-dir unset); not ready, tokens are answered 503 until a fetch succeeds");
+            return;
+        }
+        KeptKeySet keptKeys = kept.get();
+        Optional<KeptKeySet.Kept> found;
+        try {
+            found = keptKeys.read(source.orElseThrow());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warning(() -> "The kept key set " + keptKeys.file() + " is not used (" + e.getMessage() + "); not ready,"
+                    + " tokens are answered 503 until a fetch of " + source.orElseThrow() + " succeeds");
+            return;
+        }
+        if (found.isEmpty()) {
+            LOG.warning(() -> "No signing keys: the JWKS " + source.orElseThrow() + " gave none at start and " + keptKeys.file()
+                    + " does not exist yet; not ready, tokens are answered 503 until a fetch succeeds");
+            return;
+        }
+        KeptKeySet.Kept keys = found.get();
+        LOG.warning(() -> "The JWKS " + source.orElseThrow() + " gave no keys at start: the keys " + keys.keys().keyIds()
+                + " fetched at " + keys.fetched() + " and kept in " + keptKeys.file() + " are in use until a fetch succeeds");
+        lastGood = keys.fetched();
+        putInForce(keys.keys(), false);
     }
 
     @PreDestroy
@@ -127,6 +192,16 @@ public class JwksMirror {
     /** Whether the keys are copied from a JWKS URL. */
     public boolean mirrors() {
         return source.isPresent();
+    }
+
+    /** Whether a key set is in force: always once one was fetched, or read from the kept copy at start. */
+    public boolean hasKeys() {
+        return content != null;
+    }
+
+    /** The JWKS URL the keys are copied from, if any. */
+    public Optional<URI> source() {
+        return source;
     }
 
     public Set<String> keyIds() {
@@ -167,6 +242,7 @@ public class JwksMirror {
     /** Fetches the JWKS and puts it in force if it is valid and changed; keeps the last good keys otherwise. */
     synchronized void fetch() {
         URI uri = source.orElseThrow();
+        lastFetchMillis = clockMillis.getAsLong();
         String fetched;
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET().build(),
@@ -195,14 +271,37 @@ public class JwksMirror {
             failing = false;
         }
         lastGood = Instant.ofEpochMilli(clockMillis.getAsLong());
-        if (keys.jwks().equals(content)) {
+        if (keys.jwks().equals(content) && keptNow) {
             return;
         }
+        keptNow = keep(uri, keys, lastGood);
+        if (!keys.jwks().equals(content)) {
+            putInForce(keys, true);
+        }
+    }
+
+    /** Keeps the keys on disk if a directory is configured; whether they are kept now (or need not be). */
+    private boolean keep(URI uri, SigningKeys keys, Instant fetched) {
+        if (kept.isEmpty()) {
+            return true;
+        }
+        try {
+            kept.get().keep(uri, keys, fetched);
+            return true;
+        } catch (IOException e) {
+            LOG.warning(() -> "The key set of " + uri + " could not be kept in " + kept.get().file() + " (" + e
+                    + "); a restart while the JWKS is unreachable would find older keys or none");
+            return false;
+        }
+    }
+
+    private void putInForce(SigningKeys keys, boolean fetchedNow) {
         write(keys.jwks());
         Set<String> before = keyIds;
         content = keys.jwks();
         keyIds = keys.keyIds();
-        LOG.info(() -> "JWKS " + uri + " keys in use: " + keys.keyIds() + " (were " + before + ")"
+        LOG.info(() -> "JWKS " + source.orElseThrow() + " keys in use: " + keys.keyIds() + " (were " + before + ")"
+                + (fetchedNow ? "" : ", read from the kept copy")
                 + (keys.leftOut() == 0 ? "" : "; " + keys.leftOut() + " key(s) that verify no RS256 or ES256 signature left out"));
         KeysChanged changed = new KeysChanged(keys.keyIds());
         if (onChange != null) {
@@ -215,8 +314,9 @@ public class JwksMirror {
     private void failed(String why) {
         if (!failing) {
             failing = true;
-            LOG.warning(() -> "JWKS " + source.orElseThrow() + " could not be fetched (" + why + "); the keys "
-                    + keyIds + (lastGood == null ? "" : " fetched at " + lastGood) + " stay in use");
+            LOG.warning(() -> "JWKS " + source.orElseThrow() + " could not be fetched (" + why + "); "
+                    + (content == null ? "no keys yet"
+                            : "the keys " + keyIds + (lastGood == null ? "" : " fetched at " + lastGood) + " stay in use"));
         }
     }
 
@@ -319,8 +419,15 @@ public class JwksMirror {
 
     /** For tests: a mirror of this URI on this clock, telling its changes to {@code onChange}. */
     static JwksMirror of(URI uri, LongSupplier clockMillis, Consumer<KeysChanged> onChange) {
+        return of(uri, clockMillis, onChange, null);
+    }
+
+    /** Likewise, keeping its key sets in this directory (none if null). */
+    static JwksMirror of(URI uri, LongSupplier clockMillis, Consumer<KeysChanged> onChange, Path cacheDir) {
         JwksMirror mirror = new JwksMirror();
         mirror.source = Optional.of(uri);
+        mirror.kept = Optional.ofNullable(cacheDir).map(KeptKeySet::new);
+        mirror.refreshMillis = Duration.parse(DEFAULT_REFRESH_INTERVAL).toMillis();
         mirror.clockMillis = clockMillis;
         mirror.onChange = onChange;
         return mirror;

@@ -1,6 +1,8 @@
 package dev.pipeline.auth.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.sun.net.httpserver.HttpServer;
@@ -11,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class JwksMirrorTest {
 
@@ -211,11 +216,81 @@ class JwksMirrorTest {
     }
 
     @Test
+    void restartWhileTheJwksIsUnreachableUsesTheKeptKeySet(@TempDir Path dir) throws IOException {
+        jwks = jwks(ENCRYPTION_KEY, KEY_A);
+        JwksMirror.of(uri(), clock::get, changes::add, dir).start();
+        server.stop(0);
+
+        JwksMirror restarted = JwksMirror.of(uri(), clock::get, changes::add, dir);
+        restarted.start();
+
+        assertTrue(restarted.hasKeys());
+        assertEquals(Set.of("key-a"), restarted.keyIds());
+        assertEquals(jwks(KEY_A), Files.readString(JwksMirror.file()));
+    }
+
+    @Test
+    void keptKeySetIsReplacedByEachChangedFetch(@TempDir Path dir) {
+        JwksMirror first = JwksMirror.of(uri(), clock::get, changes::add, dir);
+        first.start();
+        jwks = jwks(KEY_B);
+        first.fetch();
+        server.stop(0);
+
+        JwksMirror restarted = JwksMirror.of(uri(), clock::get, changes::add, dir);
+        restarted.start();
+
+        assertEquals(Set.of("key-b"), restarted.keyIds());
+    }
+
+    @Test
+    void keySetKeptForAnotherJwksUrlIsNotUsed(@TempDir Path dir) {
+        JwksMirror.of(uri(), clock::get, changes::add, dir).start();
+        server.stop(0);
+
+        JwksMirror otherIdp = JwksMirror.of(URI.create(uri() + "-other"), clock::get, changes::add, dir);
+        otherIdp.start();
+
+        assertFalse(otherIdp.hasKeys());
+    }
+
+    @Test
+    void startWhileTheJwksIsUnreachableWithNothingKeptHasNoKeysUntilAFetchSucceeds() {
+        status = 503;
+        JwksMirror started = JwksMirror.of(uri(), clock::get, changes::add, null);
+        started.start();
+
+        assertFalse(started.hasKeys());
+        assertEquals(Set.of(), started.keyIds());
+
+        status = 200;
+        started.refreshWhenDue();
+
+        assertTrue(started.hasKeys());
+        assertEquals(Set.of("key-a"), started.keyIds());
+    }
+
+    @Test
+    void withKeysTheScheduledRefreshWaitsForTheRefreshInterval() {
+        mirror.refreshWhenDue();
+        assertEquals(1, fetches.get());
+
+        clock.addAndGet(Duration.parse(JwksMirror.DEFAULT_REFRESH_INTERVAL).toMillis());
+        mirror.refreshWhenDue();
+
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
     void keyIdIsReadFromTheTokenHeader() {
         assertEquals("key-b", JwksMirror.keyId(token("key-b")));
         assertNull(JwksMirror.keyId(token(null)));
         assertNull(JwksMirror.keyId("not a token"));
         assertNull(JwksMirror.keyId("!!!.x.y"));
+    }
+
+    private URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
     }
 
     private static String jwks(String... keys) {

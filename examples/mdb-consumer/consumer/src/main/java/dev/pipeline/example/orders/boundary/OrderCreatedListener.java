@@ -14,9 +14,9 @@ import jakarta.jms.MessageListener;
  * Reads {@code order.created} messages from the Pipeline topic {@code orders} through the Artemis
  * resource adapter (the RAR deployed as {@code artemis-ra}), on a durable subscription that keeps
  * messages while this application is down. The selector runs on the broker, on the string
- * properties the gateway sets. The broker comes from MicroProfile Config
- * ({@code orders.broker.host}, {@code orders.broker.port}), which Payara substitutes into the
- * activation config at deployment.
+ * properties the gateway sets. The broker and its credentials come from MicroProfile Config
+ * ({@code orders.broker.host}, {@code orders.broker.port}, {@code orders.broker.user},
+ * {@code orders.broker.password}), which Payara substitutes into the activation config at deployment.
  *
  * <p>onMessage runs in a container transaction: an exception rolls it back and the broker delivers
  * the message again ({@code JMSXDeliveryCount} + 1) instead of losing it.
@@ -28,6 +28,11 @@ import jakarta.jms.MessageListener;
                 propertyValue = "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory"),
         @ActivationConfigProperty(propertyName = "connectionParameters",
                 propertyValue = "host=${MPCONFIG=orders.broker.host:localhost};port=${MPCONFIG=orders.broker.port:61616}"),
+        // A broker that requires login (the shipped broker.xml does): set these, as environment variables
+        // (ORDERS_BROKER_USER, ORDERS_BROKER_PASSWORD) to keep the password off the command line.
+        // A broker with security off ignores them.
+        @ActivationConfigProperty(propertyName = "user", propertyValue = "${MPCONFIG=orders.broker.user:}"),
+        @ActivationConfigProperty(propertyName = "password", propertyValue = "${MPCONFIG=orders.broker.password:}"),
         @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
         @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic"),
         @ActivationConfigProperty(propertyName = "destination", propertyValue = "orders"),
