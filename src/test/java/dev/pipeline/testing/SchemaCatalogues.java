@@ -3,6 +3,7 @@ package dev.pipeline.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,6 +25,16 @@ public final class SchemaCatalogues {
 
     /** Copies the test schemas to {@code folder/schemas/} and writes the catalogue as {@code folder/topics.json}. */
     public static Path write(Path folder, String catalogue) {
+        copySchemas(folder);
+        try {
+            return Files.writeString(folder.resolve("topics.json"), catalogue);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the test schemas to {@code folder/schemas/}: {@code order-1.json} (draft-07) and {@code order-2.json} (2020-12). */
+    public static void copySchemas(Path folder) {
         try {
             Files.createDirectories(folder.resolve("schemas"));
             for (String name : new String[] {"order-1.json", "order-2.json"}) {
@@ -31,7 +42,6 @@ public final class SchemaCatalogues {
                     Files.write(folder.resolve("schemas").resolve(name), schema.readAllBytes());
                 }
             }
-            return Files.writeString(folder.resolve("topics.json"), catalogue);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,7 +50,7 @@ public final class SchemaCatalogues {
     /** A valid order document of about 1 KB for schema order version 2. */
     public static String order() {
         try (InputStream order = SchemaCatalogues.class.getResourceAsStream("/schemas/order.json")) {
-            return new String(order.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(order.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
