@@ -27,11 +27,14 @@ public final class SchemaValidation {
     /** Deeper documents are refused before validation, which recurses once per level or more. */
     public static final int MAX_NESTING = 128;
 
-    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .build())
-            .build();
+    /** Made at the first message naming a schema: a topic without schemas never loads Jackson. */
+    private static final class Parser {
+        static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build())
+                .build();
+    }
 
     private SchemaValidation() {
     }
@@ -66,7 +69,7 @@ public final class SchemaValidation {
         String named = "schema '" + ref + "' version '" + version + "'";
         JsonNode document;
         try {
-            document = JSON.readTree(message.getMessage());
+            document = Parser.JSON.readTree(message.getMessage());
         } catch (RuntimeException e) {
             throw invalid(index, "'message' must be JSON to be validated against " + named + ": " + firstLine(e.getMessage()));
         }
