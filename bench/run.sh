@@ -6,6 +6,7 @@
 #   bench/run.sh [seconds per row (15)] [warm-up seconds (180)] [rounds (3)] [fixed-rate seconds (30)]
 #       rows, each measured once per round: native JMS singles and transacted batches of 100 (plain text, and
 #       the gateway's own messages: envelope, properties, duplicate id, TTL), HTTP floor, gateway JSON singles,
+#       gateway JSON singles of a ~1 KB order validated against the topic's JSON Schema (issue 18),
 #       protobuf singles, JSON batches of 100; medians, every round, ratios; then
 #       latency p50/p99/p99.9 at half the gateway's median JSON-singles rate (open loop); startup to ready,
 #       RSS and heap after GC of Payara.

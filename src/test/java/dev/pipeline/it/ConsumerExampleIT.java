@@ -16,7 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -121,6 +124,29 @@ class ConsumerExampleIT {
                 Message.newBuilder().setMessageId(id).setMessageType("order.created").setMessage("protobuf order").build().toByteArray()));
 
         assertReceivedOnce(id, "PROTOBUF", "protobuf order");
+    }
+
+    @Test
+    void eachKeysOrdersAreProcessedInTheOrderSentByThePoolOfSessions() throws Exception {
+        String run = UUID.randomUUID().toString();
+        List<String> keys = List.of("a-" + run, "b-" + run, "c-" + run);
+        Map<String, List<String>> sent = new HashMap<>();
+        for (int sequence = 0; sequence < 20; sequence++) {
+            for (String key : keys) {
+                String id = key + "-" + sequence;
+                messageIds(gateway.post("orders").token(WRITER).json("{\"messageId\":\"" + id
+                        + "\",\"messageType\":\"order.created\",\"orderingKey\":\"" + key + "\",\"message\":\"step\"}"));
+                sent.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
+            }
+        }
+
+        await("60 keyed orders processed by the bean", () -> received().stream()
+                .filter(order -> order.getString("orderingKey").endsWith(run)).count() == 60);
+        for (String key : keys) {
+            List<String> processed = received().stream().filter(order -> key.equals(order.getString("orderingKey")))
+                    .map(order -> order.getString("messageId")).toList();
+            assertEquals(sent.get(key), processed, "key " + key + " processed in the order sent");
+        }
     }
 
     /** The bean read the order at its first delivery, with its body of that kind parsed. */

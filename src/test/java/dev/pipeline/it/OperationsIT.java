@@ -49,7 +49,8 @@ class OperationsIT {
         assertTrue(post.getJsonObject("responses").getJsonObject("503").getJsonObject("headers").containsKey("Retry-After"));
         assertTrue(post.getJsonArray("parameters").toString().contains("\"topicName\""));
         JsonObject message = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("Message");
-        assertEquals(11, message.getJsonObject("properties").size());
+        assertEquals(12, message.getJsonObject("properties").size());
+        assertEquals(256, message.getJsonObject("properties").getJsonObject("orderingKey").getInt("maxLength"));
     }
 
     @Test

@@ -67,7 +67,10 @@ final class PayaraMicro implements AutoCloseable {
         Files.createDirectories(dir);
         int port = fixedPort == 0 ? freePort() : fixedPort;
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // Payara's Hazelcast starts even with --nohazelcast; on an IPv6 link-local address (a podman
+                // veth) it has no socket address and the boot fails (NullPointerException in HazelcastCore.getPort).
+                "-Djava.net.preferIPv4Stack=true"));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", requiredFile("payara.microJar"),
                 "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString()));

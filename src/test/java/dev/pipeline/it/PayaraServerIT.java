@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pipeline.testing.SchemaCatalogues;
+import jakarta.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,9 +60,12 @@ class PayaraServerIT {
     void warDeploysStoresMessagesAndUndeploysLeavingNoThreadOrBrokerConnectionBehind() throws Exception {
         try (TestBroker broker = TestBroker.startRequiringLogin(PayaraMicro.freePort(), DIR.resolve("broker-" + System.nanoTime()),
                 List.of("orders"))) {
+            // The order schemas (Jackson 3 and networknt in the WAR, next to the server's own Jackson 2).
+            SchemaCatalogues.copySchemas(DIR);
             Path catalogue = TestFiles.write(DIR.resolve("topics.json"), """
-                    { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
-                    """);
+                    { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"],
+                                    "schemas": [ { "ref": "%s", "version": "2", "file": "schemas/order-2.json" } ] } ] }
+                    """.formatted(SchemaCatalogues.ORDER_REF));
             Path publicKey = TestTokens.writePublicKey(DIR.resolve("publicKey.pem"));
             try (PayaraServer server = PayaraServer.createDomain(DIR, "pipeline-it")) {
                 server.start();
@@ -127,6 +132,12 @@ class PayaraServerIT {
         try (TestBroker.Subscription subscription = broker.subscribe("orders")) {
             List<String> ids = new ArrayList<>(messageIds(produce(messages, token, "{\"message\":\"single\"}")));
             ids.addAll(messageIds(produce(messages, token, "[{\"message\":\"batch 1\"},{\"message\":\"batch 2\"}]")));
+            String order = "{\"schemaRef\":\"" + SchemaCatalogues.ORDER_REF + "\",\"message\":"
+                    + Json.createValue(SchemaCatalogues.order()).toString() + "}";
+            ids.addAll(messageIds(produce(messages, token, order)));
+            HttpResponse<String> invalid = produce(messages, token, order.replace("EUR", "euro"));
+            assertEquals(400, invalid.statusCode(), deployment + ": an order failing its schema: " + invalid.body());
+            assertTrue(invalid.body().contains("/currency"), deployment + ": " + invalid.body());
             List<String> received = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 received.add(subscription.next().getStringProperty("messageId"));

@@ -1,5 +1,6 @@
 package dev.pipeline.it;
 
+import dev.pipeline.testing.SchemaCatalogues;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.arquillian.container.spi.event.container.BeforeDeploy;
@@ -16,7 +17,9 @@ import org.jboss.arquillian.test.spi.event.suite.AfterSuite;
 public class SharedBroker {
 
     /** Topics created on the test broker, each with a durable subscription. */
-    static final List<String> TOPICS = List.of("orders", "clicks", "audit");
+    static final List<String> TOPICS = List.of("orders", "clicks", "audit", "checked-orders");
+    /** Lists the order schemas of src/test/resources/schemas (versions 1 and 2) and requires one. */
+    static final String SCHEMA_TOPIC = "checked-orders";
     /** In the catalogue, but not on the broker. */
     static final String UNSUBSCRIBED_TOPIC = "unsubscribed";
     static final String INSTANCE = "shared";
@@ -53,8 +56,12 @@ public class SharedBroker {
                   { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] },
                   { "name": "clicks", "ttl": "PT10M", "producers": ["clicks-writer", "orders-writer"] },
                   { "name": "audit", "ttl": "PT5M", "producers": ["auditor"] },
-                  { "name": "%s", "ttl": "PT5M", "producers": ["orders-writer"] } ] }
-                """.formatted(UNSUBSCRIBED_TOPIC));
+                  { "name": "%1$s", "ttl": "PT5M", "producers": ["orders-writer"] },
+                  { "name": "%2$s", "ttl": "PT1H", "producers": ["orders-writer"], "requireSchema": true,
+                    "schemas": [ { "ref": "%3$s", "version": "1", "file": "schemas/order-1.json" },
+                                 { "ref": "%3$s", "version": "2", "file": "schemas/order-2.json" } ] } ] }
+                """.formatted(UNSUBSCRIBED_TOPIC, SCHEMA_TOPIC, SchemaCatalogues.ORDER_REF));
+        SchemaCatalogues.copySchemas(dir);
         System.setProperty("shared.brokerUrl", started.url());
         System.setProperty("shared.topicsFile", catalogue.toString());
         System.setProperty("shared.publicKey", TestTokens.writePublicKey(dir.resolve("publicKey.pem")).toUri().toString());

@@ -53,7 +53,7 @@ class WiringIT {
     @Test
     void catalogueIsTheConfiguredFileNotALocalRunDefault() {
         TopicCatalogue catalogue = bean(TopicCatalogue.class);
-        assertEquals(Set.of("orders", "clicks", "audit", "unsubscribed"),
+        assertEquals(Set.of("orders", "clicks", "audit", "unsubscribed", "checked-orders"),
                 catalogue.all().stream().map(Topic::name).collect(Collectors.toSet()));
     }
 

@@ -1,6 +1,8 @@
 package dev.pipeline.it;
 
+import dev.pipeline.testing.SchemaCatalogues;
 import dev.pipeline.v1.Message;
+import jakarta.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +30,9 @@ final class BenchEnvironment implements AutoCloseable {
     private static final String JSON_SINGLE = "{\"message\":\"" + PAYLOAD + "\"}";
     private static final String JSON_BATCH = "[" + String.join(",", Collections.nCopies(BATCH, JSON_SINGLE)) + "]";
     private static final byte[] PROTOBUF_SINGLE = Message.newBuilder().setMessage(PAYLOAD).build().toByteArray();
+    /** A realistic order (about 1 KB) naming the topic's order schema, newest version: parsed and validated by the gateway. */
+    private static final String SCHEMA_SINGLE = "{\"schemaRef\":\"" + SchemaCatalogues.ORDER_REF + "\",\"message\":"
+            + Json.createValue(SchemaCatalogues.order()).toString() + "}";
 
     private final DistributionBrokerGateway services;
     private final SubscriptionDrain drain;
@@ -76,6 +81,12 @@ final class BenchEnvironment implements AutoCloseable {
 
     Sender.Factory jsonSingles() {
         HttpRequest request = jsonSingle();
+        return thread -> Sender.http(http, request, 1);
+    }
+
+    /** JSON singles of an order validated against the topic's schema (version 2, JSON Schema 2020-12). */
+    Sender.Factory schemaSingles() {
+        HttpRequest request = post(producePath(), Gateway.JSON, SCHEMA_SINGLE.getBytes(StandardCharsets.UTF_8));
         return thread -> Sender.http(http, request, 1);
     }
 

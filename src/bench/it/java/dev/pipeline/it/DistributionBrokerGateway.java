@@ -1,5 +1,6 @@
 package dev.pipeline.it;
 
+import dev.pipeline.testing.SchemaCatalogues;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,12 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
     static final String TOKEN = DistributionBroker.TOKEN;
     /** What docker/Dockerfile sets for Payara's JVM: two glibc malloc arenas, a heap kept at most 40 % free (bench/RESULTS.md, "Memory"). */
     static final String SHIPPED_ENVIRONMENT = "MALLOC_ARENA_MAX=2,JAVA_TOOL_OPTIONS=-XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40";
+    /** One topic; it lists the order schemas of src/test/resources/schemas, which messages may name (the schema row does). */
     private static final String ORDERS_ONLY = """
-            { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
-            """;
+            { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"],
+                            "schemas": [ { "ref": "%1$s", "version": "1", "file": "schemas/order-1.json" },
+                                         { "ref": "%1$s", "version": "2", "file": "schemas/order-2.json" } ] } ] }
+            """.formatted(SchemaCatalogues.ORDER_REF);
 
     /**
      * The service as shipped: Payara Micro with {@code server-config/pre-boot-commands.asadmin}
@@ -26,6 +30,7 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
     static DistributionBrokerGateway startConfigured(String name) throws Exception {
         Path dir = PayaraMicro.instanceDir(name);
         ArtemisProcess broker = DistributionBroker.start(dir);
+        SchemaCatalogues.copySchemas(dir);
         try {
             PayaraMicro payara = PayaraMicro.launch(name, Path.of(System.getProperty("pipeline.war")), List.of(), Map.of(
                     "pipeline.broker.url", broker.url(),

@@ -33,6 +33,7 @@ class ThroughputBenchmark {
     private static final String NATIVE_GATEWAY_BATCHES = "native JMS transacted batches of 100, the gateway's messages";
     private static final String FLOOR = "HTTP floor (token check, body read, no broker)";
     private static final String JSON_SINGLES = "gateway JSON singles";
+    private static final String SCHEMA_SINGLES = "gateway JSON singles, schema-validated order";
     private static final String PROTOBUF_SINGLES = "gateway protobuf singles";
     private static final String JSON_BATCHES = "gateway JSON batches of 100";
 
@@ -83,6 +84,7 @@ class ThroughputBenchmark {
             table.printRatio(PROTOBUF_SINGLES, NATIVE_SINGLES);
             table.printRatio(JSON_BATCHES, NATIVE_BATCHES);
             table.printRatio(JSON_SINGLES, FLOOR);
+            table.printRatio(SCHEMA_SINGLES, JSON_SINGLES);
             table.printRatio(PROTOBUF_SINGLES, FLOOR);
             groups.forEach(ThroughputBenchmark::printGroups);
             printLatency(latency);
@@ -108,6 +110,7 @@ class ThroughputBenchmark {
         rows.put(NATIVE_GATEWAY_BATCHES, bench.nativeGatewayBatches());
         rows.put(FLOOR, bench.floor());
         rows.put(JSON_SINGLES, bench.jsonSingles());
+        rows.put(SCHEMA_SINGLES, bench.schemaSingles());
         rows.put(PROTOBUF_SINGLES, bench.protobufSingles());
         rows.put(JSON_BATCHES, bench.jsonBatches());
         return rows;
@@ -115,16 +118,18 @@ class ThroughputBenchmark {
 
     /** Payara's JIT needs load on every path before its figures settle; the broker and client too. */
     private void warmUp(BenchEnvironment bench) throws Exception {
-        print("warming up for %d s: gateway JSON singles, protobuf singles, JSON batches and the floor at once; "
-                + "then native singles and batches 5 s", warmup.toSeconds());
+        print("warming up for %d s: gateway JSON singles, schema-validated singles, protobuf singles, JSON batches and the floor "
+                + "at once; then native singles and batches 5 s", warmup.toSeconds());
         Sender.Factory json = bench.jsonSingles();
+        Sender.Factory schema = bench.schemaSingles();
         Sender.Factory protobuf = bench.protobufSingles();
         Sender.Factory batches = bench.jsonBatches();
         Sender.Factory floor = bench.floor();
-        ClosedLoad.run(warmup, THREADS, thread -> switch (thread % 4) {
+        ClosedLoad.run(warmup, THREADS, thread -> switch (thread % 5) {
             case 0 -> json.create(thread);
-            case 1 -> protobuf.create(thread);
-            case 2 -> batches.create(thread);
+            case 1 -> schema.create(thread);
+            case 2 -> protobuf.create(thread);
+            case 3 -> batches.create(thread);
             default -> floor.create(thread);
         });
         Sender.Factory nativeSingles = bench.nativeGatewaySingles();

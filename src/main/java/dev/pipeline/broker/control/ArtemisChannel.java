@@ -262,6 +262,9 @@ final class ArtemisChannel implements PublishChannel {
         message.properties().forEach((name, value) -> {
             if (value instanceof Long number) {
                 core.putLongProperty(SimpleString.of(name), number);
+            } else if (Outgoing.GROUP_ID.equals(name)) {
+                // What the Artemis JMS client does for JMSXGroupID: the core header the broker groups by.
+                core.putStringProperty(Message.HDR_GROUP_ID, SimpleString.of((String) value));
             } else {
                 core.putStringProperty(SimpleString.of(name), SimpleString.of((String) value));
             }

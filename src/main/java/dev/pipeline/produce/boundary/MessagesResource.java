@@ -9,6 +9,7 @@ import dev.pipeline.produce.control.OutgoingMessages;
 import dev.pipeline.produce.control.ProducerClaims;
 import dev.pipeline.produce.control.ProducerPolicy;
 import dev.pipeline.produce.control.RequestBodyReader;
+import dev.pipeline.produce.control.SchemaValidation;
 import dev.pipeline.produce.control.TraceContext;
 import dev.pipeline.produce.entity.ProduceRequest;
 import dev.pipeline.produce.entity.Producer;
@@ -97,8 +98,8 @@ public class MessagesResource {
             } finally {
                 context.setProperty(ProduceMetrics.BYTES, counted.count());
             }
-            List<Message> messages = ProducerPolicy.withImsOrg(
-                    MessageValidator.validated(request, receivedAt), producer, request.batch());
+            List<Message> messages = SchemaValidation.validated(topic, ProducerPolicy.withImsOrg(
+                    MessageValidator.validated(request, receivedAt), producer, request.batch()));
             context.setProperty(ProduceMetrics.MESSAGES, messages.size());
             outgoing = OutgoingMessages.of(request.format(), messages, TraceContext.valid(traceparent).orElse(null));
             admission.hold(outgoing);

@@ -93,6 +93,7 @@ public final class JsonMessages {
                 case "schemaRef" -> message.setSchemaRef(string(value, name));
                 case "schemaVersion" -> message.setSchemaVersion(string(value, name));
                 case "message" -> message.setMessage(string(value, name));
+                case "orderingKey" -> message.setOrderingKey(string(value, name));
                 default -> throw new InvalidRequestException("unknown field '" + name + "'");
             }
         }
@@ -122,6 +123,7 @@ public final class JsonMessages {
         addIfSet(json, "schemaRef", message.getSchemaRef());
         addIfSet(json, "schemaVersion", message.getSchemaVersion());
         addIfSet(json, "message", message.getMessage());
+        addIfSet(json, "orderingKey", message.getOrderingKey());
         return json.build().toString();
     }
 

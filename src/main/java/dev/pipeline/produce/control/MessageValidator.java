@@ -21,6 +21,7 @@ import java.util.UUID;
 public final class MessageValidator {
 
     public static final int MESSAGE_ID_CHARS = 256;
+    public static final int ORDERING_KEY_CHARS = 256;
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(MessageValidator::newRandom);
 
     private MessageValidator() {
@@ -50,6 +51,9 @@ public final class MessageValidator {
         }
         if (message.getMessageId().length() > MESSAGE_ID_CHARS) {
             throw new InvalidRequestException("'" + at + "messageId' is longer than " + MESSAGE_ID_CHARS + " characters");
+        }
+        if (message.getOrderingKey().length() > ORDERING_KEY_CHARS) {
+            throw new InvalidRequestException("'" + at + "orderingKey' is longer than " + ORDERING_KEY_CHARS + " characters");
         }
         if (!message.getMessageId().isEmpty() && message.getSentTime() != 0) {
             return message;

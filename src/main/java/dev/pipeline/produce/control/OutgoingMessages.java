@@ -48,6 +48,7 @@ public final class OutgoingMessages {
         if (traceparent != null) {
             properties.put("traceparent", traceparent);
         }
+        putIfSet(properties, Outgoing.GROUP_ID, message.getOrderingKey());
         return format == BodyFormat.JSON
                 ? Outgoing.text(message.getMessageId(), JsonMessages.write(message), properties)
                 : Outgoing.bytes(message.getMessageId(), message.toByteArray(), properties);

@@ -15,6 +15,12 @@ import java.util.Map;
  */
 public record Outgoing(String messageId, String text, byte[] bytes, Map<String, Object> properties) {
 
+    /**
+     * The JMS property of a message's ordering key: the broker hands all messages of one group on one
+     * subscription to one consumer, in the order stored.
+     */
+    public static final String GROUP_ID = "JMSXGroupID";
+
     public Outgoing {
         if ((text == null) == (bytes == null)) {
             throw new IllegalArgumentException("a message has either a text or a bytes body");

@@ -1,6 +1,8 @@
 package dev.pipeline.topics.control;
 
+import com.networknt.schema.Schema;
 import dev.pipeline.topics.entity.Topic;
+import dev.pipeline.topics.entity.TopicSchemas;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -16,6 +18,7 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,7 +52,8 @@ public class TopicCatalogue {
 
     private static final Logger LOG = Logger.getLogger(TopicCatalogue.class.getName());
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-    private static final Set<String> TOPIC_FIELDS = Set.of("name", "ttl", "producers");
+    private static final Set<String> TOPIC_FIELDS = Set.of("name", "ttl", "producers", "requireSchema", "schemas");
+    private static final Set<String> SCHEMA_FIELDS = Set.of("ref", "version", "file");
     private static final JsonReaderFactory STRICT_JSON =
             Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
     private static final String NO_FILE = "none";
@@ -118,7 +122,7 @@ public class TopicCatalogue {
             refuse("unreadable:" + e, source + " cannot be read (" + e + ")");
             return false;
         }
-        String hash = hash(content);
+        String hash = hash(content, source);
         Version current = active;
         if (hash.equals(current.hash())) {
             refused = null;
@@ -184,18 +188,47 @@ public class TopicCatalogue {
     }
 
     static String hash(byte[] content) {
+        return HexFormat.of().formatHex(sha256().digest(content), 0, 6);
+    }
+
+    /**
+     * The hash of the catalogue's bytes and of each schema file it lists (path and bytes), so that a
+     * changed schema file is a new version as much as a changed catalogue. Without schemas, the hash
+     * of the catalogue's bytes alone.
+     */
+    static String hash(byte[] content, String source) {
+        List<Path> files = SchemaFiles.listed(content, folder(source));
+        if (files.isEmpty()) {
+            return hash(content);
+        }
+        MessageDigest digest = sha256();
+        digest.update(content);
+        for (Path file : files) {
+            digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
+            digest.update(SchemaFiles.readOrEmpty(file));
+        }
+        return HexFormat.of().formatHex(digest.digest(), 0, 6);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, 6);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 
-    static TopicCatalogue parse(byte[] content, String source) {
-        TopicCatalogue parsed = parse(new ByteArrayInputStream(content), source);
-        return new TopicCatalogue(parsed.active.topics(), hash(content));
+    private static Path folder(String source) {
+        Path parent = Path.of(source).toAbsolutePath().getParent();
+        return parent == null ? Path.of("/") : parent;
     }
 
+    static TopicCatalogue parse(byte[] content, String source) {
+        TopicCatalogue parsed = parse(new ByteArrayInputStream(content), source);
+        return new TopicCatalogue(parsed.active.topics(), hash(content, source));
+    }
+
+    /** The catalogue; schema files it lists are read relative to the folder of {@code source}. */
     public static TopicCatalogue parse(InputStream json, String source) {
         JsonObject root;
         try {
@@ -215,14 +248,14 @@ public class TopicCatalogue {
             if (list.get(i).getValueType() != JsonValue.ValueType.OBJECT) {
                 throw invalid(source, at + " must be an object");
             }
-            Topic topic = topic(list.getJsonObject(i), source, at);
+            Topic topic = topic(list.getJsonObject(i), source, at, folder(source));
             if (topics.putIfAbsent(topic.name(), topic) != null) {
                 throw invalid(source, at + ".name '" + topic.name() + "' appears twice");
             }
         }
         return new TopicCatalogue(Map.copyOf(topics), NO_FILE);
     }
-    private static Topic topic(JsonObject json, String source, String at) {
+    private static Topic topic(JsonObject json, String source, String at, Path folder) {
         unknownFields(json, TOPIC_FIELDS, source, at + ".");
         String name = string(json, "name", source, at);
         if (!TOPIC_NAME.matcher(name).matches()) {
@@ -249,7 +282,56 @@ public class TopicCatalogue {
         if (producers.isEmpty()) {
             throw invalid(source, at + ".producers must name at least one group");
         }
-        return new Topic(name, ttl, producers);
+        return new Topic(name, ttl, producers, schemas(json, source, at, folder));
+    }
+
+    /** The topic's schemas, each read and compiled; a problem names the catalogue entry and the file. */
+    private static TopicSchemas schemas(JsonObject json, String source, String at, Path folder) {
+        JsonValue require = json.get("requireSchema");
+        if (require != null && require != JsonValue.TRUE && require != JsonValue.FALSE) {
+            throw invalid(source, at + ".requireSchema must be true or false");
+        }
+        boolean required = require == JsonValue.TRUE;
+        if (!json.containsKey("schemas")) {
+            if (required) {
+                throw invalid(source, at + ".requireSchema is true but the topic lists no schemas");
+            }
+            return TopicSchemas.NONE;
+        }
+        JsonArray list = array(json, "schemas", source, at + ".schemas");
+        if (list.isEmpty() && required) {
+            throw invalid(source, at + ".requireSchema is true but the topic lists no schemas");
+        }
+        Map<String, Map<String, Schema>> byRef = new LinkedHashMap<>();
+        MessageDigest fingerprint = sha256();
+        for (int i = 0; i < list.size(); i++) {
+            String entryAt = at + ".schemas[" + i + "]";
+            if (!(list.get(i) instanceof JsonObject entry)) {
+                throw invalid(source, entryAt + " must be an object");
+            }
+            unknownFields(entry, SCHEMA_FIELDS, source, entryAt + ".");
+            String ref = string(entry, "ref", source, entryAt);
+            String version = string(entry, "version", source, entryAt);
+            Path file = folder.resolve(string(entry, "file", source, entryAt)).normalize();
+            byte[] content;
+            try {
+                content = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw invalid(source, entryAt + ".file: schema file " + file + " cannot be read (" + e + ")");
+            }
+            Schema schema;
+            try {
+                schema = JsonSchemas.compile(content, file);
+            } catch (IllegalArgumentException e) {
+                throw invalid(source, entryAt + ".file: schema file " + file + " " + e.getMessage());
+            }
+            if (byRef.computeIfAbsent(ref, r -> new LinkedHashMap<>()).putIfAbsent(version, schema) != null) {
+                throw invalid(source, entryAt + " lists ref '" + ref + "' version '" + version + "' a second time");
+            }
+            fingerprint.update((ref + "\n" + version + "\n").getBytes(StandardCharsets.UTF_8));
+            fingerprint.update(content);
+        }
+        return new TopicSchemas(required, byRef, HexFormat.of().formatHex(fingerprint.digest()));
     }
 
     private static void unknownFields(JsonObject json, Set<String> known, String source, String at) {

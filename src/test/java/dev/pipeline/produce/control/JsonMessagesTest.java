@@ -28,12 +28,13 @@ class JsonMessagesTest {
               "messageContentType": "text/plain",
               "schemaRef": "orders.avsc",
               "schemaVersion": "3",
-              "message": "hello"
+              "message": "hello",
+              "orderingKey": "order-17"
             }
             """;
 
     @Test
-    void allElevenFieldsMapToTheProtobufMessage() {
+    void allTwelveFieldsMapToTheProtobufMessage() {
         Message message = parse(ALL_FIELDS);
 
         assertEquals("order.created", message.getMessageType());
@@ -47,6 +48,7 @@ class JsonMessagesTest {
         assertEquals("orders.avsc", message.getSchemaRef());
         assertEquals("3", message.getSchemaVersion());
         assertEquals("hello", message.getMessage());
+        assertEquals("order-17", message.getOrderingKey());
     }
 
     @Test
@@ -98,6 +100,8 @@ class JsonMessagesTest {
             "{\"message\":\"a\",\"locations\":\"eu-west\"}               | locations",
             "{\"message\":\"a\",\"locations\":[\"eu-west\",3]}           | locations[1]",
             "{\"message\":\"a\",\"locations\":null}                      | locations",
+            "{\"message\":\"a\",\"orderingKey\":17}                      | orderingKey",
+            "{\"message\":\"a\",\"orderingKey\":null}                    | orderingKey",
     })
     void wrongTypeIsRejectedWith400NamingTheField(String json, String field) {
         InvalidRequestException problem = rejected(json);

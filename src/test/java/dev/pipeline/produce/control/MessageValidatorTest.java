@@ -95,6 +95,23 @@ class MessageValidatorTest {
     }
 
     @Test
+    void orderingKeyOf256CharactersIsAccepted() {
+        Message message = text("a").toBuilder().setOrderingKey("k".repeat(256)).build();
+
+        List<Message> validated = MessageValidator.validated(single(message), RECEIVED_AT);
+
+        assertEquals("k".repeat(256), validated.get(0).getOrderingKey());
+    }
+
+    @Test
+    void orderingKeyOf257CharactersIsRejectedWith400NamingItAndTheLimit() {
+        InvalidRequestException problem = rejected(batch(text("a"), text("b").toBuilder().setOrderingKey("k".repeat(257)).build()));
+
+        assertTrue(problem.getMessage().contains("'[1].orderingKey'"), problem.getMessage());
+        assertTrue(problem.getMessage().contains("256"), problem.getMessage());
+    }
+
+    @Test
     void missingMessageIdsAreFilledWithUniqueIds() {
         List<Message> validated = MessageValidator.validated(batch(text("a"), text("b")), RECEIVED_AT);
 

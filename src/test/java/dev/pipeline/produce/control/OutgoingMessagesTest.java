@@ -41,6 +41,15 @@ class OutgoingMessagesTest {
     }
 
     @Test
+    void orderingKeyIsTheJmsGroupIdAndAPropertyOfTheSameNameIsNot() {
+        Outgoing keyed = OutgoingMessages.of(BodyFormat.JSON, MESSAGE.toBuilder().setOrderingKey("order-17").build(), null);
+        Outgoing unkeyed = OutgoingMessages.of(BodyFormat.JSON, MESSAGE, null);
+
+        assertEquals("order-17", keyed.properties().get("JMSXGroupID"));
+        assertFalse(unkeyed.properties().containsKey("JMSXGroupID"));
+    }
+
+    @Test
     void onlyValidJmsIdentifiersThatAreNotReservedAreSelectable() {
         assertTrue(OutgoingMessages.isSelectable("region"));
         assertTrue(OutgoingMessages.isSelectable("_private$1"));

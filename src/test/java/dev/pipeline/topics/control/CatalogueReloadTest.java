@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipeline.testing.CapturedWarnings;
+import dev.pipeline.testing.SchemaCatalogues;
 import dev.pipeline.topics.entity.Topic;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,5 +170,37 @@ class CatalogueReloadTest {
 
         assertTrue(catalogue.reload());
         assertTrue(catalogue.topic("clicks").isPresent());
+    }
+
+    @Test
+    void editedSchemaFileIsANewVersionThoughTheCatalogueIsUnchanged() throws IOException {
+        Path schemaFolder = directory.resolve("with-schemas");
+        Path withSchemas = SchemaCatalogues.write(schemaFolder, SchemaCatalogues.orders(false));
+        catalogue.catalogueFile = Optional.of(withSchemas.toString());
+        catalogue.load();
+        String version = catalogue.version();
+        Files.writeString(schemaFolder.resolve("schemas/order-1.json"), "{\"type\": \"object\"}");
+
+        assertTrue(catalogue.reload());
+        assertNotEquals(version, catalogue.version());
+    }
+
+    @Test
+    void badSchemaFileKeepsTheVersionInForceWithOneWarningNamingFileAndProblem() throws IOException {
+        Path schemaFolder = directory.resolve("with-schemas");
+        Path withSchemas = SchemaCatalogues.write(schemaFolder, SchemaCatalogues.orders(true));
+        catalogue.catalogueFile = Optional.of(withSchemas.toString());
+        catalogue.load();
+        String version = catalogue.version();
+        Files.writeString(schemaFolder.resolve("schemas/order-2.json"), "{\"$ref\": \"https://evil.example.com/s.json\"}");
+
+        assertFalse(catalogue.reload());
+        assertFalse(catalogue.reload());
+
+        assertEquals(version, catalogue.version());
+        assertTrue(catalogue.topic("orders").orElseThrow().schemas().schema(SchemaCatalogues.ORDER_REF, "2").isPresent());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.message(0).contains("order-2.json") && warnings.message(0).contains("https://evil.example.com/s.json"),
+                warnings.message(0));
     }
 }

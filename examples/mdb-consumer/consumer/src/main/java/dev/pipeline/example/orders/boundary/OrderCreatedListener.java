@@ -18,6 +18,11 @@ import jakarta.jms.MessageListener;
  * ({@code orders.broker.host}, {@code orders.broker.port}, {@code orders.broker.user},
  * {@code orders.broker.password}), which Payara substitutes into the activation config at deployment.
  *
+ * <p>The resource adapter delivers on a pool of {@code maxSession} sessions at once, so messages are
+ * processed concurrently. Those a producer gave an {@code orderingKey} carry it as {@code JMSXGroupID}:
+ * the broker hands every message of one key to one of the pool's consumers, which processes them one
+ * after the other, so each key's messages are processed in order while different keys go in parallel.
+ *
  * <p>onMessage runs in a container transaction: an exception rolls it back and the broker delivers
  * the message again ({@code JMSXDeliveryCount} + 1) instead of losing it.
  */
@@ -39,7 +44,8 @@ import jakarta.jms.MessageListener;
         @ActivationConfigProperty(propertyName = "subscriptionDurability", propertyValue = "Durable"),
         @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb-consumer"),
         @ActivationConfigProperty(propertyName = "subscriptionName", propertyValue = "order-created"),
-        @ActivationConfigProperty(propertyName = "messageSelector", propertyValue = "messageType = 'order.created'")
+        @ActivationConfigProperty(propertyName = "messageSelector", propertyValue = "messageType = 'order.created'"),
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "4")
 })
 public class OrderCreatedListener implements MessageListener {
 
@@ -58,7 +64,7 @@ public class OrderCreatedListener implements MessageListener {
                 throw new IllegalStateException("failing the first delivery of " + parsed.message().getMessageId() + " on request");
             }
             received.add(new ReceivedOrder(parsed.message().getMessageId(), jms.getStringProperty("messageType"),
-                    parsed.kind(), deliveryCount, parsed.message().getMessage()));
+                    parsed.kind(), deliveryCount, parsed.message().getMessage(), parsed.message().getOrderingKey()));
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }
