@@ -27,7 +27,7 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
         Path dir = PayaraMicro.instanceDir(name);
         ArtemisProcess broker = DistributionBroker.start(dir);
         try {
-            PayaraMicro payara = PayaraMicro.launch(name, Path.of(System.getProperty("pipeline.war")), List.of(), Map.of(
+            PayaraMicro payara = PayaraMicro.launch(name, Path.of(System.getProperty("pipeline.war")), List.of(), List.of(), Map.of(
                     "pipeline.broker.url", broker.url(),
                     "pipeline.broker.user", ArtemisProcess.USER,
                     "pipeline.broker.password", ArtemisProcess.PASSWORD,
