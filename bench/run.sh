@@ -16,6 +16,7 @@
 # Payara runs with what docker/Dockerfile adds (MALLOC_ARENA_MAX=2; -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 in
 # JAVA_TOOL_OPTIONS); BENCH_PAYARA_ENV=KEY=value,...
 # replaces that (BENCH_PAYARA_ENV= for none), e.g. BENCH_PAYARA_ENV=MALLOC_ARENA_MAX=2,JAVA_TOOL_OPTIONS=-Xss512k.
+# BENCH_MAVEN_ARGS adds Maven options, e.g. -Ppayara6 for Payara Micro 6 (bench/runtimes.sh runs both lines).
 # Output: the BENCH lines; all of Maven's in target/bench.log (target/bench-memory.log for memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ if [[ "${1:-}" == memory ]]; then
 else
   test=ThroughputBenchmark
   properties="-Dbench.seconds=${1:-15} -Dbench.warmupSeconds=${2:-180} -Dbench.rounds=${3:-3} -Dbench.latencySeconds=${4:-30}"
-  log=target/bench.log
+  log=${BENCH_LOG:-target/bench.log}
 fi
 source bench/servers.sh
-run_it "$test" "$log" BENCH "$properties${BENCH_PAYARA_ENV+ -Dbench.payaraEnvironment=$BENCH_PAYARA_ENV}" -Pbench
+run_it "$test" "$log" BENCH "$properties${BENCH_PAYARA_ENV+ -Dbench.payaraEnvironment=$BENCH_PAYARA_ENV}" -Pbench ${BENCH_MAVEN_ARGS:-}

@@ -38,7 +38,7 @@ start() { # start VARIANT N: prints seconds to ready
   local log="$work/$variant-$n.log"
   local launched
   launched=$(date +%s%N)
-  java -Xmx512m "${java_options[@]}" \
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m "${java_options[@]}" \
     -Dmp.jwt.verify.publickey.location="file://$local_run/publicKey.pem" \
     -Dmp.jwt.verify.issuer=https://pipeline.local/local-run \
     -Dpipeline.topics.file="$local_run/topics.json" \

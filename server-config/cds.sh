@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Class-data sharing for Payara Micro with the WAR (Java 17): starts 15–20 % faster (measured)
+# Class-data sharing for Payara Micro with the WAR (measured on Payara 6, Java 17): starts 15–20 % faster (measured)
 # (bench/RESULTS.md, bench/startup.sh).
 #
 #   server-config/cds.sh PAYARA_MICRO_JAR WAR DIR   makes DIR/root/launch-micro.jar and DIR/pipeline.jsa
@@ -30,24 +30,26 @@ if [[ "${1:-}" == --reset ]]; then
   reset "$2"
   exit 0
 fi
+# The JDK that will run Payara (the archive holds its classes): JAVA_HOME's, else the java on the PATH.
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 payara_jar="$(realpath "$1")"
 war="$(realpath "$2")"
 dir="$3"
 mkdir -p "$dir"
 dir="$(realpath "$dir")"
-inputs="$(sha256sum < "$payara_jar" | cut -d' ' -f1) $(java -version 2>&1 | head -1)"
+inputs="$(sha256sum < "$payara_jar" | cut -d' ' -f1) $("$java" -version 2>&1 | head -1)"
 if [[ -f "$dir/pipeline.jsa" && "$(cat "$dir/inputs" 2>/dev/null)" == "$inputs" ]]; then
   exit 0
 fi
 config="$(cd "$(dirname "$0")" && pwd)"
 rm -rf "$dir/root" "$dir/pristine" "$dir/pipeline.jsa" "$dir/training" "$dir/inputs"
-java -jar "$payara_jar" --rootdir "$dir/root" --outputlauncher > "$dir/outputlauncher.log" 2>&1
+"$java" -jar "$payara_jar" --rootdir "$dir/root" --outputlauncher > "$dir/outputlauncher.log" 2>&1
 mkdir -p "$dir/pristine"
 find "$dir/root" -mindepth 1 -maxdepth 1 ! -name launch-micro.jar ! -name runtime ! -name META-INF -exec cp -a {} "$dir/pristine/" \;
 
 # The training start: the local-run key and catalogue, so that the token check's classes load too,
 # and the embedded broker on a port of its own (CDS_BROKER_PORT, CDS_HTTP_PORT to change them).
-java -Xmx512m -XX:ArchiveClassesAtExit="$dir/pipeline.jsa" \
+"$java" -Xmx512m -XX:ArchiveClassesAtExit="$dir/pipeline.jsa" \
   -Dmp.jwt.verify.publickey.location="file://$config/local-run/publicKey.pem" \
   -Dmp.jwt.verify.issuer=https://pipeline.local/local-run \
   -Dpipeline.topics.file="$config/local-run/topics.json" \

@@ -3,6 +3,8 @@
 # then prints a token and a curl that sends a first message. Ctrl-C stops it.
 # PORT (default 8080) sets the HTTP port, BROKER_PORT (default 61616) the embedded broker's
 # (tcp://localhost:BROKER_PORT), for when another program holds 61616.
+# Payara Micro 7 needs Java 21 or newer: the JDK of JAVA_HOME, else the java on the PATH (Maven's build
+# stops with a message saying so if it is older).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
@@ -14,7 +16,7 @@ mvn -B -q -DskipTests package
 
 # The WAR trusts no key and serves no topic unless told: pass the local-run ones explicitly.
 local_run="$repo/server-config/local-run"
-java -Xmx512m \
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
   -Dmp.jwt.verify.publickey.location="file://$local_run/publicKey.pem" \
   -Dmp.jwt.verify.issuer=https://pipeline.local/local-run \
   -Dpipeline.topics.file="$local_run/topics.json" \

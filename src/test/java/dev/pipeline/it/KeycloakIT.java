@@ -71,7 +71,7 @@ class KeycloakIT {
                   { "name": "clicks", "ttl": "PT1H", "producers": ["clicks-writer"] } ] }
                 """);
         // Started while Keycloak starts: the gateway fetches the JWKS again for the first token's key id.
-        payara = PayaraMicro.launch("keycloak-gateway", Path.of(System.getProperty("pipeline.war")), List.of(), Map.of(
+        payara = PayaraMicro.launch("keycloak-gateway", Path.of(System.getProperty("pipeline.war")), List.of(), List.of(), Map.of(
                 "pipeline.broker.data-dir", dir.resolve("broker-" + System.nanoTime()).toString(),
                 "pipeline.broker.embedded-acceptor", "tcp://localhost:" + PayaraMicro.freePort(),
                 "pipeline.topics.file", catalogue.toString(),

@@ -3,7 +3,13 @@ package dev.pipeline.it;
 import static dev.pipeline.it.Responses.messageIds;
 import static dev.pipeline.it.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -15,18 +21,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What operators read: the OpenAPI document, liveness, and the produce metrics. */
+/**
+ * What operators read: the OpenAPI document, liveness, and the produce metrics. Run on Payara 7 and,
+ * in -Ppayara6, on Payara 6: both lines serve these documents with code of their own.
+ */
 @ExtendWith(ArquillianExtension.class)
 @ExtendWith(SharedGateway.class)
 class OperationsIT {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final String PRODUCE_PATH = "/topics/{topicName}/messages";
+    private static final Pattern FAMILY = Pattern.compile("^# TYPE (pipeline_\\w+) (\\w+)$", Pattern.MULTILINE);
 
     @Deployment(testable = false)
     static WebArchive pipeline() {
@@ -51,6 +65,50 @@ class OperationsIT {
         JsonObject message = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("Message");
         assertEquals(12, message.getJsonObject("properties").size());
         assertEquals(256, message.getJsonObject("properties").getJsonObject("orderingKey").getInt("maxLength"));
+    }
+
+    @Test
+    void servedOpenApiDocumentIsValidOpenApiAndDocumentsTheProducePath(Gateway gateway) throws Exception {
+        // JSON on request, YAML by default.
+        for (String accept : List.of("application/json", "*/*")) {
+            HttpResponse<String> response = get(gateway, "/openapi", accept);
+            assertEquals(200, response.statusCode());
+            ParseOptions options = new ParseOptions();
+            options.setResolve(true);
+            SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(response.body(), null, options);
+
+            assertEquals(List.of(), parsed.getMessages(), "validator messages for the " + accept + " document: " + response.body());
+            assertNotNull(parsed.getOpenAPI().getPaths().get(PRODUCE_PATH), "produce path in " + parsed.getOpenAPI().getPaths().keySet());
+            assertNotNull(parsed.getOpenAPI().getPaths().get(PRODUCE_PATH).getPost(), "produce operation");
+        }
+    }
+
+    @Test
+    void latencyIsPublishedAsHistogramBucketsAndEveryMetricHasHelpText(Gateway gateway) throws Exception {
+        messageIds(gateway.post("clicks").token(TestTokens.serviceToken("clicks-writer").sign()).json("{\"message\":\"m\"}"));
+
+        String text = get(gateway, "/metrics?scope=application", "text/plain").body();
+        assertTrue(text.contains("# TYPE pipeline_request_latency_seconds histogram"), text);
+        for (String bound : List.of("0.001", "0.1", "1.0", "30.0", "+Inf")) {
+            assertTrue(Pattern.compile("(?m)^pipeline_request_latency_seconds_bucket\\{[^}]*topic=\"clicks\"[^}]*le=\"" + Pattern.quote(bound)
+                    + "\"} [0-9.E]+$").matcher(text).find(), "bucket le=" + bound + " in " + text);
+        }
+        assertTrue(text.contains("# TYPE pipeline_request_duration_seconds summary"), "the summary stays: " + text);
+        assertFalse(Pattern.compile("(?m)^pipeline_request_latency_seconds\\{.*quantile=").matcher(text).find(),
+                "no quantiles inside the histogram (promtool: non-summary metrics should not have \"quantile\" label)");
+
+        Set<String> withoutHelp = new TreeSet<>();
+        Matcher family = FAMILY.matcher(text);
+        while (family.find()) {
+            if (!text.contains("# HELP " + family.group(1) + " ")) {
+                withoutHelp.add(family.group(1));
+            }
+        }
+        // Payara 6 writes a timer's mean as a gauge of its own without help text; Payara 7 has no such gauge.
+        if (System.getProperty("payara.version", "").startsWith("6.")) {
+            withoutHelp.removeIf(name -> name.endsWith("_seconds_mean"));
+        }
+        assertEquals(Set.of(), withoutHelp, "metric families without # HELP");
     }
 
     @Test

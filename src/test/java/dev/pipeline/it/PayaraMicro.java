@@ -51,15 +51,16 @@ final class PayaraMicro implements AutoCloseable {
 
     /** Launches the built WAR on Payara Micro as shipped without waiting, for measuring its start with {@link #awaitReady()}. */
     static PayaraMicro launchConfigured(String name, Map<String, String> systemProperties) throws IOException {
-        return launch(name, Path.of(requiredFile("pipeline.war")), List.of(), systemProperties, Map.of(), true, 0);
+        return launch(name, Path.of(requiredFile("pipeline.war")), List.of(), List.of(), systemProperties, Map.of(), true, 0);
     }
 
     /**
-     * Launches Payara Micro deploying {@code deployFirst}, then {@code archive}. As shipped: with
+     * Launches Payara Micro deploying {@code deployFirst}, then {@code archive}, with the jars
+     * {@code addLibs} on its class path ({@code --addlibs}). As shipped: with
      * server-config/pre-boot-commands.asadmin, post-deploy-commands.asadmin, system.properties and
      * --nohazelcast; otherwise stock. On {@code fixedPort}, or on a free port if it is 0.
      */
-    static PayaraMicro launch(String name, Path archive, List<String> deployFirst, Map<String, String> systemProperties,
+    static PayaraMicro launch(String name, Path archive, List<String> deployFirst, List<String> addLibs, Map<String, String> systemProperties,
             Map<String, String> environment, boolean shipped, int fixedPort) throws IOException {
         Path dir = instanceDir(name);
         Path root = dir.resolve("payara-root");
@@ -74,6 +75,9 @@ final class PayaraMicro implements AutoCloseable {
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", requiredFile("payara.microJar"),
                 "--nocluster", "--port", Integer.toString(port), "--rootdir", root.toString()));
+        if (!addLibs.isEmpty()) {
+            command.addAll(List.of("--addlibs", String.join(java.io.File.pathSeparator, addLibs)));
+        }
         for (String first : deployFirst) {
             command.addAll(List.of("--deploy", first));
         }

@@ -26,6 +26,7 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
     private String systemProperties = "";
     private String environment = "";
     private String deployFirst = "";
+    private String addLibs = "";
     private int port;
 
     @Override
@@ -87,6 +88,15 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
         this.deployFirst = deployFirst;
     }
 
+    /** Jars (paths apart by white space) Payara Micro puts on its own class path ({@code --addlibs}). */
+    public String getAddLibs() {
+        return addLibs;
+    }
+
+    public void setAddLibs(String addLibs) {
+        this.addLibs = addLibs;
+    }
+
     Map<String, String> systemPropertyMap() {
         return pairs(systemProperties);
     }
@@ -97,6 +107,10 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
 
     List<String> deployFirstList() {
         return words(deployFirst).map(PayaraMicroConfiguration::resolve).toList();
+    }
+
+    List<String> addLibsList() {
+        return words(addLibs).map(PayaraMicroConfiguration::resolve).toList();
     }
 
     /** The text form of {@code systemProperties} and {@code environment}, for tests that start a container with their own. */

@@ -88,7 +88,7 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
             Path file = PayaraMicro.instanceDir(instance).resolve("deployments").resolve(archive.getName());
             Files.createDirectories(file.getParent());
             archive.as(ZipExporter.class).exportTo(file.toFile(), true);
-            payara = PayaraMicro.launch(instance, file, configuration.deployFirstList(), configuration.systemPropertyMap(),
+            payara = PayaraMicro.launch(instance, file, configuration.deployFirstList(), configuration.addLibsList(), configuration.systemPropertyMap(),
                     configuration.environmentMap(), configuration.isShipped(), configuration.getPort());
         } catch (IOException | RuntimeException e) {
             throw new DeploymentException("could not launch Payara Micro '" + instance + "'", e);

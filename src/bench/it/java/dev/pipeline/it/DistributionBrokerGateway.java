@@ -32,7 +32,7 @@ record DistributionBrokerGateway(ArtemisProcess broker, PayaraMicro payara, Gate
         ArtemisProcess broker = DistributionBroker.start(dir);
         SchemaCatalogues.copySchemas(dir);
         try {
-            PayaraMicro payara = PayaraMicro.launch(name, Path.of(System.getProperty("pipeline.war")), List.of(), Map.of(
+            PayaraMicro payara = PayaraMicro.launch(name, Path.of(System.getProperty("pipeline.war")), List.of(), List.of(), Map.of(
                     "pipeline.broker.url", broker.url(),
                     "pipeline.broker.user", ArtemisProcess.USER,
                     "pipeline.broker.password", ArtemisProcess.PASSWORD,

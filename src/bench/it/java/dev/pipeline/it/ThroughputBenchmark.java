@@ -72,8 +72,9 @@ class ThroughputBenchmark {
             long rss = memory.rssKibibytes();
 
             print("machine: %s", BenchOutput.machine());
-            print("Payara Micro as shipped (pre-boot commands, system.properties, -Xmx512m, environment %s), WAR built with -Pbench; "
-                    + "Artemis distribution, topic orders with durable subscription orders-audit (drained)", DistributionBrokerGateway.environment());
+            print("Payara Micro %s as shipped (pre-boot commands, system.properties, -Xmx512m, environment %s), WAR built with -Pbench; "
+                    + "Artemis distribution, topic orders with durable subscription orders-audit (drained)",
+                    System.getProperty("payara.version", "?"), DistributionBrokerGateway.environment());
             print("%d threads (HTTP: %d keep-alive connections), 1 KB messages, %d rounds of %d s per row after %d s warm-up",
                     THREADS, THREADS, rounds, perRow.toSeconds(), warmup.toSeconds());
             table.printTable();

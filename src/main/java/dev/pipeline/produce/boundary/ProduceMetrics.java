@@ -29,7 +29,7 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Counts every produce request by topic and outcome (2xx, 4xx, 5xx): requests, messages stored,
- * request bytes, and latency; and logs each failed request with its topic, status and reason (a
+ * request bytes, and latency (as a summary and as histogram buckets); and logs each failed request with its topic, status and reason (a
  * bounded number of lines a minute: {@link FailedRequestLog}).
  * Topics outside the catalogue are counted as {@code unknown}, so that random names cannot grow
  * the metrics without bound.
@@ -51,6 +51,9 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
             .withDescription("Request body bytes as received, by topic and outcome").withUnit(MetricUnits.BYTES).build();
     private static final Metadata LATENCY = Metadata.builder().withName("pipeline_request_duration")
             .withDescription("Time from request to answer, by topic and outcome").withUnit(MetricUnits.SECONDS).build();
+    /** The same times as histogram buckets, which sum across gateways; the buckets are set in microprofile-config.properties. */
+    private static final Metadata LATENCY_BUCKETS = Metadata.builder().withName("pipeline_request_latency")
+            .withDescription("Time from request to answer, in buckets, by topic and outcome").withUnit(MetricUnits.SECONDS).build();
 
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -68,12 +71,12 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
     /** The metrics of one topic and outcome, looked up in the registry once rather than per request. */
     private final Map<String, Series> series = new ConcurrentHashMap<>();
 
-    private record Series(Counter requests, Timer latency, Counter receivedBytes, Counter stored) {
+    private record Series(Counter requests, Timer latency, Timer latencyBuckets, Counter receivedBytes, Counter stored) {
     }
 
     private Series newSeries(String topic, int statusClass) {
         Tag[] tags = {new Tag("topic", topic), new Tag("outcome", statusClass + "xx")};
-        return new Series(registry.counter(REQUESTS, tags), registry.timer(LATENCY, tags),
+        return new Series(registry.counter(REQUESTS, tags), registry.timer(LATENCY, tags), registry.timer(LATENCY_BUCKETS, tags),
                 registry.counter(RECEIVED_BYTES, tags), registry.counter(STORED, new Tag("topic", topic)));
     }
 
@@ -98,7 +101,9 @@ public class ProduceMetrics implements ContainerRequestFilter, ContainerResponse
         int status = response.getStatus();
         Series series = this.series.computeIfAbsent(topic + ' ' + status / 100, key -> newSeries(topic, status / 100));
         series.requests().inc();
-        series.latency().update(Duration.ofNanos(System.nanoTime() - startNanos));
+        Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+        series.latency().update(latency);
+        series.latencyBuckets().update(latency);
         if (request.getProperty(BYTES) instanceof Long bytes) {
             series.receivedBytes().inc(bytes);
         }
