@@ -11,9 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The gateway JVM's heap seen from outside through {@code jcmd}, as {@code ServiceMemory} of the
- * benchmarks reads it: the heap in use right after a full collection, which holds what the gateway
- * keeps (request bodies, queued messages) and not what it has already let go.
+ * The gateway JVM's heap seen from outside through {@code jcmd}: the bytes of the objects still
+ * reachable after a full collection, which are what the gateway keeps (request bodies, queued
+ * messages) and not what it has already let go.
  */
 final class GatewayHeap {
 
@@ -30,12 +30,12 @@ final class GatewayHeap {
 
         @Override
         public String toString() {
-            return failed() ? "no reading (" + failure + ")" : mebibytes(usedBytes) + " (GC.run " + pause().toMillis() + " ms)";
+            return failed() ? "no reading (" + failure + ")" : mebibytes(usedBytes) + " (full GC and histogram " + pause().toMillis() + " ms)";
         }
     }
 
-    /** "used 123456K" of a heap or generation line of {@code GC.heap_info}, for every collector. */
-    private static final Pattern USED = Pattern.compile("\\bused (\\d+)K");
+    /** The last line of {@code GC.class_histogram}: "Total", the instances, the bytes. */
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final Pattern MAX_HEAP = Pattern.compile("-XX:MaxHeapSize=(\\d+)");
     /** A full collection of a 768 MB heap takes a few seconds at most; a JVM that has run out of memory may not answer at all. */
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(20);
@@ -66,26 +66,22 @@ final class GatewayHeap {
         }
     }
 
-    /** {@code jcmd GC.run} (a full collection), then the heap's used size from {@code GC.heap_info}; a failed reading says why. */
+    /**
+     * {@code jcmd GC.class_histogram}: a full collection and, in the same pause, the bytes of every
+     * object still reachable. (Reading {@code GC.heap_info} after a separate {@code GC.run} counted what
+     * a loaded gateway allocated between the two commands: up to three times the live heap.) A failed
+     * reading says why.
+     */
     Sample afterFullGc() throws InterruptedException {
         Instant start = Instant.now();
         try {
-            jcmd("GC.run");
+            String histogram = jcmd("GC.class_histogram");
             Instant end = Instant.now();
-            long usedKibibytes = 0;
-            for (String line : jcmd("GC.heap_info").lines().toList()) {
-                if (line.trim().startsWith("Metaspace")) {
-                    break;
-                }
-                Matcher matcher = USED.matcher(line);
-                if (matcher.find()) {
-                    usedKibibytes += Long.parseLong(matcher.group(1));
-                }
+            Matcher total = TOTAL.matcher(histogram);
+            if (!total.find()) {
+                return new Sample(start, end, 0, "no total in jcmd GC.class_histogram");
             }
-            if (usedKibibytes == 0) {
-                return new Sample(start, end, 0, "no heap size in jcmd GC.heap_info");
-            }
-            return new Sample(start, end, usedKibibytes * 1024, null);
+            return new Sample(start, end, Long.parseLong(total.group(1)), null);
         } catch (IOException | IllegalStateException e) {
             return new Sample(start, Instant.now(), 0, e.getMessage());
         }
@@ -93,16 +89,23 @@ final class GatewayHeap {
 
     private String jcmd(String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
-        if (!process.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new IllegalStateException("jcmd " + pid + " " + command + " did not finish within " + JCMD_TIMEOUT);
+        // To a file: a class histogram is larger than a pipe holds, and jcmd would wait for it to be read.
+        Path output = Files.createTempFile("jcmd-", ".txt");
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!process.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("jcmd " + pid + " " + command + " did not finish within " + JCMD_TIMEOUT);
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + text.strip());
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(output);
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output.strip());
-        }
-        return output;
     }
 
     static String mebibytes(long bytes) {
