@@ -92,7 +92,8 @@ public class JwksMirror {
     private Optional<URI> source = Optional.empty();
     private Optional<KeptKeySet> kept = Optional.empty();
     private long refreshMillis;
-    private long lastFetchMillis;
+    /** When {@link #refreshWhenDue} last fetched. */
+    private long lastRefreshMillis;
     private volatile Set<String> keyIds = Set.of();
     private volatile String content;
     private long lastUnknownKidFetchMillis = Long.MIN_VALUE / 2;
@@ -141,15 +142,22 @@ public class JwksMirror {
 
     /** The first fetch; the kept key set if it gives none. */
     void start() {
+        lastRefreshMillis = clockMillis.getAsLong();
         fetch();
         if (content == null) {
             useKeptKeys();
         }
     }
 
-    /** Fetches every refresh interval, and every few seconds while there is no key set at all. */
+    /**
+     * Fetches every refresh interval, and every few seconds while there is no key set at all. The
+     * interval counts from the last scheduled fetch: a fetch for an unknown kid does not put the next
+     * one off (a removed key must stop being accepted within the interval).
+     */
     void refreshWhenDue() {
-        if (content == null || clockMillis.getAsLong() - lastFetchMillis >= refreshMillis) {
+        long now = clockMillis.getAsLong();
+        if (content == null || now - lastRefreshMillis >= refreshMillis) {
+            lastRefreshMillis = now;
             fetch();
         }
     }
@@ -242,7 +250,6 @@ public class JwksMirror {
     /** Fetches the JWKS and puts it in force if it is valid and changed; keeps the last good keys otherwise. */
     synchronized void fetch() {
         URI uri = source.orElseThrow();
-        lastFetchMillis = clockMillis.getAsLong();
         String fetched;
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET().build(),
@@ -429,6 +436,7 @@ public class JwksMirror {
         mirror.kept = Optional.ofNullable(cacheDir).map(KeptKeySet::new);
         mirror.refreshMillis = Duration.parse(DEFAULT_REFRESH_INTERVAL).toMillis();
         mirror.clockMillis = clockMillis;
+        mirror.lastRefreshMillis = clockMillis.getAsLong();
         mirror.onChange = onChange;
         return mirror;
     }

@@ -282,6 +282,19 @@ class JwksMirrorTest {
     }
 
     @Test
+    void aFetchForAnUnknownKidDoesNotPutTheScheduledRefreshOff() {
+        long interval = Duration.parse(JwksMirror.DEFAULT_REFRESH_INTERVAL).toMillis();
+        clock.addAndGet(interval - 1_000);
+        mirror.refreshFor(token("key-z"));
+        assertEquals(2, fetches.get());
+
+        clock.addAndGet(1_000);
+        mirror.refreshWhenDue();
+
+        assertEquals(3, fetches.get(), "a key removed from the JWKS stops being accepted within the refresh interval");
+    }
+
+    @Test
     void keyIdIsReadFromTheTokenHeader() {
         assertEquals("key-b", JwksMirror.keyId(token("key-b")));
         assertNull(JwksMirror.keyId(token(null)));
