@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The README's first run, as a newcomer types it: run.sh builds and starts the service with its
+# embedded broker and prints a token and a curl; the curl sends a first message (200 and its id);
+# consume.sh reads it back (the same id, the body). Run by .ci/run after `mvn verify`; it needs
+# ports 8080 and 61616 free (run.sh's defaults, which the README uses). Stops run.sh by its pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log="$(mktemp /tmp/pipeline-first-run.XXXXXX)"
+
+setsid server-config/local-run/run.sh > "$log" 2>&1 &
+run_sh=$!
+stop() { kill -- -"$run_sh" 2>/dev/null || true; wait "$run_sh" 2>/dev/null || true; }
+trap stop EXIT
+
+# run.sh prints the token once the service answers (it waits up to 180 s for that itself).
+for _ in $(seq 1 600); do
+  grep -q '^  TOKEN=' "$log" && break
+  kill -0 "$run_sh" 2>/dev/null || { cat "$log"; echo "run.sh exited before printing a token" >&2; exit 1; }
+  sleep 1
+done
+grep -q '^  TOKEN=' "$log" || { cat "$log"; echo "run.sh printed no token within 10 minutes" >&2; exit 1; }
+TOKEN="$(sed -n 's/^  TOKEN=//p' "$log")"
+grep -qF -e "-d '{\"messageType\":\"greeting\",\"message\":\"hello, pipeline\"}' http://localhost:8080/pipeline/topics/orders/messages" "$log" \
+  || { cat "$log"; echo "run.sh no longer prints the README's curl" >&2; exit 1; }
+
+# The README's commands, as it prints them.
+answer="$(curl -i -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+     -d '{"messageType":"greeting","message":"hello, pipeline"}' \
+     http://localhost:8080/pipeline/topics/orders/messages)"
+echo "$answer"
+grep -q '^HTTP/1.1 200' <<< "$answer" || { echo "the first message was not answered 200" >&2; exit 1; }
+id="$(sed -n 's/.*"messageIds":\["\([^"]*\)"\].*/\1/p' <<< "$answer")"
+[ -n "$id" ] || { echo "no message id in the answer" >&2; exit 1; }
+
+read_back="$(server-config/local-run/consume.sh --max 1 --idle-seconds 60)"
+echo "$read_back"
+grep -qF "$id" <<< "$read_back" || { echo "consume.sh did not print message $id" >&2; exit 1; }
+grep -qF 'hello, pipeline' <<< "$read_back" || { echo "consume.sh did not print the body" >&2; exit 1; }
+
+# Another producer's token, as the README shows (an IMS Gateway token of group clicks-writer).
+clicks_token="$(server-config/local-run/mint-token.sh clicks-writer ORG1@AdobeOrg)"
+code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $clicks_token" -H 'Content-Type: application/json' \
+     -d '{"messageType":"click","message":"{}"}' http://localhost:8080/pipeline/topics/clicks/messages)"
+[ "$code" = 200 ] || { echo "a clicks-writer IMS token was answered $code on clicks" >&2; exit 1; }
+echo "first run: sent $id, read it back; an IMS token of clicks-writer accepted"
