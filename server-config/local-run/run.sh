@@ -14,18 +14,15 @@ broker_port="${BROKER_PORT:-61616}"
 echo "Building target/pipeline.war (tests skipped; run 'mvn verify' for them)..."
 mvn -B -q -DskipTests package
 
-# The WAR trusts no key and serves no topic unless told: pass the local-run ones explicitly.
+# The WAR trusts no key and serves no topic unless told: pass the local-run ones explicitly, as
+# environment variables (MicroProfile Config), the way server-config/README.md configures production.
 local_run="$repo/server-config/local-run"
-"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
-  -Dmp.jwt.verify.publickey.location="file://$local_run/publicKey.pem" \
-  -Dmp.jwt.verify.issuer=https://pipeline.local/local-run \
-  -Dpipeline.topics.file="$local_run/topics.json" \
-  -Dpipeline.broker.embedded-acceptor="tcp://localhost:$broker_port" \
-  -jar target/payara-micro.jar --nocluster --nohazelcast --port "$port" \
-  --prebootcommandfile server-config/pre-boot-commands.asadmin \
-  --postdeploycommandfile server-config/post-deploy-commands.asadmin \
-  --systemproperties server-config/system.properties \
-  --deploy target/pipeline.war > target/payara-local.log 2>&1 &
+export MP_JWT_VERIFY_PUBLICKEY_LOCATION="file://$local_run/publicKey.pem"
+export MP_JWT_VERIFY_ISSUER=https://pipeline.local/local-run
+export PIPELINE_TOPICS_FILE="$local_run/topics.json"
+export PIPELINE_BROKER_EMBEDDED_ACCEPTOR="tcp://localhost:$broker_port"
+export JAVA_OPTS=-Xmx512m
+server-config/payara-micro.sh target/payara-micro.jar target/pipeline.war --port "$port" > target/payara-local.log 2>&1 &
 payara=$!
 trap 'kill "$payara" 2>/dev/null; wait "$payara" 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
@@ -53,11 +50,11 @@ Send a first message:
   curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
        -d '{"messageType":"greeting","message":"hello, pipeline"}' $url
 
-Read it (JMS properties and body of each message on topic 'orders'; another terminal):
+Read it back (its JMS properties and body; in another terminal):
 
-  BROKER_PORT=$broker_port server-config/local-run/consume.sh orders
+  ${BROKER_PORT:+BROKER_PORT=$broker_port }server-config/local-run/consume.sh --max 1
 
-Messages reach JMS consumers subscribed to topic 'orders' (see README: "Reading messages").
+JMS consumers of your own: examples/mdb-consumer/README.md.
 Ctrl-C stops the service.
 MSG
 wait "$payara" || true
