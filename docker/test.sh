@@ -9,18 +9,20 @@
 # again, and then a message stored before the restart still there, once, although it was sent again,
 # and a message consumed before the restart not stored again when sent again (the duplicate ids
 # survived in the journal).
+# The first message as docker/README.md shows it (curl, then ReadMessages.java), and every probe path of
+# docker/kubernetes.yaml answering 200 on the running gateway.
 # compose.scale.yaml: two gateways behind HAProxy on the replicated broker pair; a producer sending
 # with retries while the primary broker's container is killed (SIGKILL); every message answered 200
 # read back from the backup exactly once, and nothing else.
 #
 # It needs the Maven build's target/pipeline.war, target/payara-micro.jar and
 # target/artemis/apache-artemis-*/ (after `mvn verify`, or the mvn line below, which it runs if one
-# is missing). Every container, network and volume it makes is removed at the end, whatever
+# is missing). The commands docker/README.md shows are written out here as it shows them, so that
+# each one it names is one this script runs. Every container, network and volume it makes is removed at the end, whatever
 # happens; the images it builds stay (rebuilt from the layer cache on the next run), the base image
 # too. Exits non-zero on the first failed check, after printing the containers' logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo="$PWD"
 
 work="$(mktemp -d /tmp/pipeline-containers.XXXXXX)"
 log="$work/commands.log"
@@ -46,8 +48,6 @@ print(*(s.getsockname()[1] for s in held))')
 export PIPELINE_PORT ARTEMIS_PORT ARTEMIS_BACKUP_PORT ARTEMIS_CONSOLE_PORT
 export ARTEMIS_USER=artemis ARTEMIS_PASSWORD="test-$RANDOM$RANDOM" PAIR_CLUSTER_PASSWORD="pair-$RANDOM$RANDOM"
 
-single=(-p pipeline -f docker/compose.yaml)
-scale=(-p pipeline-scale -f docker/compose.scale.yaml)
 producer=""
 
 say() { printf '[containers %s] %s\n' "$(date +%T)" "$*"; }
@@ -88,10 +88,7 @@ await() {
     sleep 1
   done
 }
-# The compose files' health checks, run on request: without systemd Podman schedules none itself.
-healthy() { podman healthcheck run "$1"; }
 running() { [ "$(podman inspect -f '{{.State.Running}}' "$1")" = true ]; }
-logged() { podman logs "$1" 2>&1 | grep "$2" > /dev/null; }   # grep reads all: no SIGPIPE to podman
 # podman-compose 1.0.3 exits 0 even when a container failed to start: check each one.
 all_running() { for c in "$@"; do running "$c" || fail "container $c is not running"; done; }
 
@@ -109,19 +106,19 @@ expect_200() { # token id text
 }
 # Consumes the subscription orders-audit through the broker's published port: messageId<TAB>body lines.
 consume() { # port
-  java -cp "$artemis_home/lib/*" docker/ReadMessages.java "tcp://127.0.0.1:$1" "$ARTEMIS_USER" "$ARTEMIS_PASSWORD" \
-       orders::orders-audit 3000
+  java -cp "$ARTEMIS_HOME/lib/*" docker/ReadMessages.java "tcp://127.0.0.1:$1" "$ARTEMIS_USER" "$ARTEMIS_PASSWORD" \
+       orders::orders-audit
 }
 
 started=$SECONDS
 say "checking the Maven build's output"
 artemis_dists=(target/artemis/apache-artemis-*/)
 if [ ! -f target/pipeline.war ] || [ ! -f target/payara-micro.jar ] || [ ! -d "${artemis_dists[0]}" ]; then
-  run mvn -B -q -DskipTests package dependency:unpack@unpack-artemis-distribution
+  run mvn -B -DskipTests package dependency:unpack@unpack-artemis-distribution
   artemis_dists=(target/artemis/apache-artemis-*/)
 fi
 (( ${#artemis_dists[@]} == 1 )) || fail "one Artemis distribution expected in target/artemis, found: ${artemis_dists[*]} (mvn clean)"
-artemis_home="$repo/${artemis_dists[0]%/}"
+ARTEMIS_HOME="${artemis_dists[0]%/}"   # relative to the repository root, as docker/README.md has it
 
 say "base image debian:trixie-slim"
 run docker/debian-base.sh trixie
@@ -133,13 +130,38 @@ run podman build --format docker --force-rm -f docker/haproxy.Dockerfile -t pipe
 say "images built ($((SECONDS - started)) s so far)"
 
 # ---- compose.yaml: one gateway, one broker
-run podman-compose "${single[@]}" up -d
+run podman-compose -p pipeline -f docker/compose.yaml up -d
 all_running pipeline-artemis pipeline-gateway
-await "broker healthy" 120 healthy pipeline-artemis
-await "gateway healthy" 240 healthy pipeline-gateway
+# The compose files' health checks, run on request: without systemd Podman schedules none itself.
+await "broker healthy" 120 podman healthcheck run pipeline-artemis
+await "gateway healthy" 240 podman healthcheck run pipeline-gateway
 say "compose.yaml: both services healthy"
 
-token=$(server-config/local-run/mint-token.sh orders-writer)
+# The probes of docker/kubernetes.yaml: each path it names answers 200 on the started gateway.
+probe_paths=$(sed -n 's|^ *path: \(/health/[a-z]*\) *$|\1|p' docker/kubernetes.yaml | sort -u)
+[ "$(echo $probe_paths)" = "/health/live /health/ready /health/started" ] \
+  || fail "docker/kubernetes.yaml: probe paths $(echo $probe_paths), expected /health/live, /health/ready, /health/started"
+for path in $probe_paths; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PIPELINE_PORT$path")
+  [ "$status" = 200 ] || fail "probe path $path of docker/kubernetes.yaml: HTTP $status"
+done
+say "compose.yaml: the probe paths of docker/kubernetes.yaml answer 200 ($(echo $probe_paths))"
+
+# The first message, as docker/README.md shows it.
+TOKEN=$(server-config/local-run/mint-token.sh orders-writer)
+curl -i -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+     -d '{"messageType":"greeting","message":"hello, pipeline"}' \
+     http://localhost:$PIPELINE_PORT/pipeline/topics/orders/messages > "$work/hello" 2>> "$log" \
+  || fail "the README's first message: curl failed"
+grep -q '^HTTP/1.1 200' "$work/hello" && grep -q '"messageIds":\["' "$work/hello" \
+  || fail "the README's first message: $(cat "$work/hello")"
+java -cp "$ARTEMIS_HOME/lib/*" docker/ReadMessages.java tcp://127.0.0.1:$ARTEMIS_PORT "$ARTEMIS_USER" "$ARTEMIS_PASSWORD" orders::orders-audit > "$work/hello-read" 2>> "$log" \
+  || fail "the README's ReadMessages command failed"
+[ "$(wc -l < "$work/hello-read")" = 1 ] && grep -q '"message":"hello, pipeline"' "$work/hello-read" \
+  || fail "the README's first message, read: $(cat "$work/hello-read")"
+say "compose.yaml: the README's first message answered 200 and read back"
+
+token=$TOKEN
 run_id="run$RANDOM$RANDOM"
 expect_200 "$token" "$run_id-consumed" "read before the restart"
 consume "$ARTEMIS_PORT" > "$work/first-read"
@@ -149,12 +171,12 @@ grep -q '"message":"read before the restart"' "$work/first-read" || fail "first 
 say "compose.yaml: produced through port $PIPELINE_PORT, 200, read back by a JMS consumer on the host"
 
 expect_200 "$token" "$run_id-stored" "stored across the restart"
-run podman-compose "${single[@]}" down
+run podman-compose -p pipeline -f docker/compose.yaml down
 podman volume exists pipeline_artemis-instance || fail "down removed the broker's volume"
-run podman-compose "${single[@]}" up -d
+run podman-compose -p pipeline -f docker/compose.yaml up -d
 all_running pipeline-artemis pipeline-gateway
-await "broker healthy after up" 120 healthy pipeline-artemis
-await "gateway healthy after up" 240 healthy pipeline-gateway
+await "broker healthy after up" 120 podman healthcheck run pipeline-artemis
+await "gateway healthy after up" 240 podman healthcheck run pipeline-gateway
 # Both sent again, same ids: both answered 200; the broker's duplicate ids, kept in its journal on the
 # volume, drop both (the consumed one too).
 expect_200 "$token" "$run_id-stored" "stored across the restart"
@@ -165,19 +187,20 @@ cut -f1 "$work/second-read" | diff "$work/expected" - > /dev/null \
   || fail "after down/up and the same ids sent again, expected only $run_id-stored, once; read: $(cat "$work/second-read")"
 grep -q '"message":"stored across the restart"' "$work/second-read" || fail "second read's body: $(cat "$work/second-read")"
 say "compose.yaml: down and up with the volume kept: the stored message read once, both resent ids dropped"
-run podman-compose "${single[@]}" down -v
+run podman-compose -p pipeline -f docker/compose.yaml down -v
 podman volume exists pipeline_artemis-instance && fail "down -v left the broker's volume"
 run podman network rm -f pipeline_default
 say "compose.yaml done ($((SECONDS - started)) s so far)"
 
 # ---- compose.scale.yaml: two gateways behind HAProxy, the replicated pair
-run podman-compose "${scale[@]}" up -d
+run podman-compose -p pipeline-scale -f docker/compose.scale.yaml up -d
 all_running pipeline-scale-artemis-primary pipeline-scale-artemis-backup \
   pipeline-scale-gateway-a pipeline-scale-gateway-b pipeline-scale-load-balancer
-await "primary healthy" 120 healthy pipeline-scale-artemis-primary
-await "backup synchronised (AMQ221024)" 120 logged pipeline-scale-artemis-backup AMQ221024
-await "gateway-a healthy" 300 healthy pipeline-scale-gateway-a
-await "gateway-b healthy" 300 healthy pipeline-scale-gateway-b
+await "primary healthy" 120 podman healthcheck run pipeline-scale-artemis-primary
+# grep without -q reads all of it: no SIGPIPE to podman logs.
+await "backup synchronised (AMQ221024)" 120 sh -c 'podman logs pipeline-scale-artemis-backup 2>&1 | grep AMQ221024'
+await "gateway-a healthy" 300 podman healthcheck run pipeline-scale-gateway-a
+await "gateway-b healthy" 300 podman healthcheck run pipeline-scale-gateway-b
 await "HAProxy serving" 60 curl -sf -o /dev/null "http://127.0.0.1:$PIPELINE_PORT/health/ready"
 say "compose.scale.yaml: primary active, backup synchronised, both gateways healthy behind HAProxy"
 
@@ -206,7 +229,7 @@ say "compose.scale.yaml: primary killed after $acked_at_kill of $messages messag
 wait "$producer" || { producer=""; fail "producer: $(tail -n 3 "$work/statuses")"; }
 producer=""
 (( acked_at_kill < messages )) || fail "the producer finished before the kill"
-logged pipeline-scale-artemis-backup AMQ221007 || fail "the backup did not become active (no AMQ221007)"
+podman logs pipeline-scale-artemis-backup 2>&1 | grep AMQ221007 > /dev/null || fail "the backup did not become active (no AMQ221007)"
 retries=$(awk '$2 != 200' "$work/statuses" | wc -l)
 unexpected=$(awk '$2 != 200 && $2 != 503 && $2 != 000 && $2 != 502' "$work/statuses" | sort -u -k2,2)
 [ -z "$unexpected" ] || fail "statuses other than 200, 503, 502 or no answer: $unexpected"
@@ -220,5 +243,6 @@ diff "$work/expected" "$work/read-ids" > "$work/difference" \
   || fail "acknowledged and read differ (< lost, > not acknowledged): $(head -n 20 "$work/difference")"
 say "compose.scale.yaml: all $messages acknowledged messages read back from the backup once each" \
     "($retries answers other than 200 during the failover: $(awk '$2 != 200 {print $2}' "$work/statuses" | sort | uniq -c | tr -s ' \n' ' '))"
-run podman-compose "${scale[@]}" down -v
+run podman-compose -p pipeline-scale -f docker/compose.scale.yaml down -v
+run podman network rm -f pipeline-scale_default
 say "container test passed in $((SECONDS - started)) s"
