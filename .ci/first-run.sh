@@ -37,6 +37,19 @@ echo "$read_back"
 grep -qF "$id" <<< "$read_back" || { echo "consume.sh did not print message $id" >&2; exit 1; }
 grep -qF 'hello, pipeline' <<< "$read_back" || { echo "consume.sh did not print the body" >&2; exit 1; }
 
+# server-config/README.md's retry loop, as written there: a 200 the first time.
+body='{"messageId":"order-42-created","message":"{\"orderId\":42}"}'
+for attempt in 1 2 3 4 5; do
+  status=$(curl -s -o /tmp/answer -D /tmp/headers -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+           -H 'Content-Type: application/json' -d "$body" http://localhost:8080/pipeline/topics/orders/messages)
+  [ "$status" = 200 ] && { cat /tmp/answer; break; }
+  [ "$status" != 503 ] && { echo "not retryable: $status $(cat /tmp/answer)"; break; }
+  wait=$(awk 'tolower($1)=="retry-after:" {print $2+0}' /tmp/headers)
+  sleep $(( ${wait:-1} * 2 ** (attempt - 1) ))
+done
+[ "$status" = 200 ] || { echo "the retry loop ended with $status" >&2; exit 1; }
+grep -qF '"messageIds":["order-42-created"]' /tmp/answer || { echo "the retry loop's answer lacks its id" >&2; exit 1; }
+
 # Another producer's token, as the README shows (an IMS Gateway token of group clicks-writer).
 clicks_token="$(server-config/local-run/mint-token.sh clicks-writer ORG1@AdobeOrg)"
 code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $clicks_token" -H 'Content-Type: application/json' \

@@ -120,13 +120,14 @@ class DocumentedCommandsTest {
         }
     }
 
-    /** A test class runs in the build; a script only if CI runs it or a test or CI's scripts name it. */
+    /** A test class runs in the build; a script only if CI runs it, or a test or one of CI's scripts names it. */
     private static boolean isRun(String runner, Path file) {
         if (file.toString().endsWith(".java") || ENTRY_POINTS.contains(Path.of(runner))) {
             return true;
         }
-        Stream<Path> callers = Stream.concat(ENTRY_POINTS.stream().map(REPO::resolve),
-                walk(REPO.resolve("src/test")).filter(path -> path.toString().endsWith(".java")));
+        Stream<Path> callers = Stream.of(walk(REPO.resolve(".ci")).filter(Files::isRegularFile),
+                ENTRY_POINTS.stream().map(REPO::resolve),
+                walk(REPO.resolve("src/test")).filter(path -> path.toString().endsWith(".java"))).flatMap(files -> files);
         try (callers) {
             return callers.anyMatch(caller -> read(caller).contains(runner));
         }
