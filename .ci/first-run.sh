@@ -6,10 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log="$(mktemp /tmp/pipeline-first-run.XXXXXX)"
+# A journal of its own (run.sh's default is pipeline-data/ in the repository), so that every run starts
+# from empty subscriptions and an empty duplicate-id cache, as on a fresh clone.
+export PIPELINE_BROKER_DATA_DIR="$(mktemp -d /tmp/pipeline-first-run-broker.XXXXXX)"
 
 setsid server-config/local-run/run.sh > "$log" 2>&1 &
 run_sh=$!
-stop() { kill -- -"$run_sh" 2>/dev/null || true; wait "$run_sh" 2>/dev/null || true; }
+stop() { kill -- -"$run_sh" 2>/dev/null || true; wait "$run_sh" 2>/dev/null || true; rm -rf "$PIPELINE_BROKER_DATA_DIR"; }
 trap stop EXIT
 
 # run.sh prints the token once the service answers (it waits up to 180 s for that itself).
@@ -49,6 +52,9 @@ for attempt in 1 2 3 4 5; do
 done
 [ "$status" = 200 ] || { echo "the retry loop ended with $status" >&2; exit 1; }
 grep -qF '"messageIds":["order-42-created"]' /tmp/answer || { echo "the retry loop's answer lacks its id" >&2; exit 1; }
+# Read it too, so that the subscription is empty for the next run on this broker's journal.
+server-config/local-run/consume.sh --max 1 --idle-seconds 60 | grep -qF 'messageId = order-42-created' \
+  || { echo "consume.sh did not print order-42-created" >&2; exit 1; }
 
 # Another producer's token, as the README shows (an IMS Gateway token of group clicks-writer).
 clicks_token="$(server-config/local-run/mint-token.sh clicks-writer ORG1@AdobeOrg)"
