@@ -83,7 +83,7 @@ class BackPressureIT extends StockPayaraTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(15);
     /** Other topics' answers while one topic is jammed: as if it were not there. */
     private static final Duration OTHER_TOPICS_ANSWERED_WITHIN = Duration.ofSeconds(1);
-    /** The gateway answers every request within 8 s (README "Reliability"); the rest is slack for a loaded machine. */
+    /** The gateway answers every request within 8 s (server-config/README.md, "When things go wrong"); the rest is slack for a loaded machine. */
     private static final Duration REFUSED_WITHIN = Duration.ofSeconds(10);
     private static final Duration JAM_ACCEPTS_AGAIN_WITHIN = Duration.ofSeconds(15);
     private static final Duration RECOVERS_WITHIN = Duration.ofSeconds(15);

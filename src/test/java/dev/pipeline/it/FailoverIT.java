@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two gateways on a replicated Artemis pair (the distribution running {@code server-config/broker-primary.xml}
- * and {@code broker-backup.xml}), on the HA URL of the README: the primary killed with -9 under load
+ * and {@code broker-backup.xml}), on the HA URL of server-config/README.md: the primary killed with -9 under load
  * and restarted, taking over again. Every id answered 200 is stored exactly once, and producers that
  * retry 503s with the same ids see nothing but 200 and 503. The build runs one cycle of a few hundred
  * requests; {@code bench/failover.sh} sets {@code failover.cycles}, {@code failover.acknowledgedPerPhase}
@@ -68,7 +68,7 @@ class FailoverIT {
      * it in two steps (in a transaction, only at the commit), so two sessions sending one id at once
      * can both pass (measured: 56 and 67 in 100 races when singles went in transactions, 4 to 11 in
      * 100 now that a message alone goes without one). The contract promises a retry of a stored id is not
-     * stored again, which holds; two simultaneous first sends are what README "Running at scale" tells
+     * stored again, which holds; two simultaneous first sends are what server-config/README.md, "Running at scale" tells
      * operators how to avoid.
      */
     @Test

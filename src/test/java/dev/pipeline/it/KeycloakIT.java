@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gateway on a real identity provider: Keycloak from Maven Central, started by the test and
- * set up through its admin API as the README's "Tokens from your identity provider" says (a realm
+ * set up through its admin API as server-config/README.md's "Keycloak" says (a realm
  * role per producer group, the {@code microprofile-jwt} client scope), producers' tokens from its
  * token endpoint (client-credentials grant), the gateway (stock Payara Micro, the built WAR, its
  * embedded broker) on the realm's JWKS URL and issuer.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * synchronised. Registered before {@code ArquillianExtension}, it starts before the
  * {@code gateway-a} and {@code gateway-b} containers deploy, whose configuration reads the pair's
  * ports, credentials, catalogue and key from the {@code pair.*} system properties (the HA URL
- * itself stands in {@code arquillian.xml}, as the README gives it).
+ * itself stands in {@code arquillian.xml}, as server-config/README.md gives it).
  */
 final class ReplicatedPair implements BeforeAllCallback, AfterAllCallback {
 
@@ -33,7 +33,7 @@ final class ReplicatedPair implements BeforeAllCallback, AfterAllCallback {
         return backup;
     }
 
-    /** The URL the README gives for a pair: both brokers, HA, reconnecting for ever. */
+    /** The URL server-config/README.md gives for a pair: both brokers, HA, reconnecting for ever. */
     static String haUrl() {
         return "(tcp://localhost:" + primary.port() + ",tcp://localhost:" + backup.port() + ")?ha=true&reconnectAttempts=-1";
     }
