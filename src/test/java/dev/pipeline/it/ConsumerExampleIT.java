@@ -152,13 +152,16 @@ class ConsumerExampleIT {
     /** The commands of the example's README, "Build and run", as a reader runs them, on this class's gateway and bean. */
     @Test
     void readmeCommandsSendOrdersAndShowWhatTheBeanProcessed() throws Exception {
-        String created = readmeCommand("curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-                + "-d '{\"messageType\":\"order.created\",\"message\":\"an order\"}' \"$GATEWAY/pipeline/topics/orders/messages\"");
-        String cancelled = readmeCommand("curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-                + "-d '{\"messageType\":\"order.cancelled\",\"message\":\"filtered out\"}' \"$GATEWAY/pipeline/topics/orders/messages\"");
-        String failsOnce = readmeCommand("curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-                + "-d '{\"messageType\":\"order.created\",\"message\":\"fails once\",\"properties\":{\"example.failFirstDelivery\":\"true\"}}' "
-                + "\"$GATEWAY/pipeline/topics/orders/messages\"");
+        // Each command verbatim as the README has it, one text block each.
+        String created = readmeCommand("""
+                curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"messageType":"order.created","message":"an order"}' "$GATEWAY/pipeline/topics/orders/messages"
+                """);
+        String cancelled = readmeCommand("""
+                curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"messageType":"order.cancelled","message":"filtered out"}' "$GATEWAY/pipeline/topics/orders/messages"
+                """);
+        String failsOnce = readmeCommand("""
+                curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"messageType":"order.created","message":"fails once","properties":{"example.failFirstDelivery":"true"}}' "$GATEWAY/pipeline/topics/orders/messages"
+                """);
         List<String> ids = java.util.stream.Stream.of(created, cancelled, failsOnce)
                 .map(answer -> Json.createReader(new StringReader(answer)).readObject().getJsonArray("messageIds").getString(0)).toList();
 
@@ -173,7 +176,9 @@ class ConsumerExampleIT {
     /** What the README's last command shows, by messageId. */
     private static Map<String, JsonObject> readmeReceived() {
         try {
-            return Json.createReader(new StringReader(readmeCommand("curl \"$CONSUMER/mdb-consumer/orders/received\"")))
+            return Json.createReader(new StringReader(readmeCommand("""
+                    curl "$CONSUMER/mdb-consumer/orders/received"
+                    """)))
                     .readArray().getValuesAs(JsonObject.class).stream()
                     .collect(java.util.stream.Collectors.toMap(order -> order.getString("messageId"), order -> order));
         } catch (IOException e) {
@@ -184,9 +189,9 @@ class ConsumerExampleIT {
         }
     }
 
-    /** Runs one command of the README with bash, its variables set to this class's Payara and a writer's token; returns its output. */
+    /** Runs one command of the README with bash, its variables set to this class's Payara and a writer's token; returns its output (curl's progress meter discarded). */
     private static String readmeCommand(String command) throws IOException, InterruptedException {
-        ProcessBuilder bash = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD);
         String base = payara.uri("").toString();
         bash.environment().putAll(Map.of("GATEWAY", base, "CONSUMER", base, "TOKEN", WRITER));
         Process process = bash.start();
