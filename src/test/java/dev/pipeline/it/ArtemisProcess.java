@@ -170,6 +170,20 @@ final class ArtemisProcess implements AutoCloseable {
         return ((Number) attribute(ResourceNames.ADDRESS + address, "addressSize")).longValue();
     }
 
+    /** Messages in the queue, those being delivered included, as the broker reports them. */
+    long messageCount(String queue) throws Exception {
+        return ((Number) attribute(ResourceNames.QUEUE + queue, "messageCount")).longValue();
+    }
+
+    /** Consumers attached to the queue; 0 while the broker knows no such queue. */
+    int consumerCount(String queue) throws Exception {
+        try {
+            return ((Number) attribute(ResourceNames.QUEUE + queue, "consumerCount")).intValue();
+        } catch (IllegalStateException noSuchQueue) {
+            return 0;
+        }
+    }
+
     /** The address's size, and each of its queues' messages and messages being delivered, as the broker reports them. */
     String describeAddress(String address) throws Exception {
         StringBuilder text = new StringBuilder(address).append(": size ").append(addressSize(address)).append(" B");

@@ -149,6 +149,57 @@ class ConsumerExampleIT {
         }
     }
 
+    /** The commands of the example's README, "Build and run", as a reader runs them, on this class's gateway and bean. */
+    @Test
+    void readmeCommandsSendOrdersAndShowWhatTheBeanProcessed() throws Exception {
+        // Each command verbatim as the README has it, one text block each.
+        String created = readmeCommand("""
+                curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"messageType":"order.created","message":"an order"}' "$GATEWAY/pipeline/topics/orders/messages"
+                """);
+        String cancelled = readmeCommand("""
+                curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"messageType":"order.cancelled","message":"filtered out"}' "$GATEWAY/pipeline/topics/orders/messages"
+                """);
+        String failsOnce = readmeCommand("""
+                curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"messageType":"order.created","message":"fails once","properties":{"example.failFirstDelivery":"true"}}' "$GATEWAY/pipeline/topics/orders/messages"
+                """);
+        List<String> ids = java.util.stream.Stream.of(created, cancelled, failsOnce)
+                .map(answer -> Json.createReader(new StringReader(answer)).readObject().getJsonArray("messageIds").getString(0)).toList();
+
+        await("the README's orders processed", () -> readmeReceived().containsKey(ids.get(0)) && readmeReceived().containsKey(ids.get(2)));
+        await("the subscription is drained", () -> broker.messageCount(SUBSCRIPTION_QUEUE) == 0);
+        Map<String, JsonObject> received = readmeReceived();
+        assertEquals(List.of("an order", 1), List.of(received.get(ids.get(0)).getString("message"), received.get(ids.get(0)).getInt("deliveryCount")));
+        assertEquals(List.of("fails once", 2), List.of(received.get(ids.get(2)).getString("message"), received.get(ids.get(2)).getInt("deliveryCount")));
+        assertFalse(received.containsKey(ids.get(1)), "order.cancelled must not reach the bean");
+    }
+
+    /** What the README's last command shows, by messageId. */
+    private static Map<String, JsonObject> readmeReceived() {
+        try {
+            return Json.createReader(new StringReader(readmeCommand("""
+                    curl "$CONSUMER/mdb-consumer/orders/received"
+                    """)))
+                    .readArray().getValuesAs(JsonObject.class).stream()
+                    .collect(java.util.stream.Collectors.toMap(order -> order.getString("messageId"), order -> order));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs one command of the README with bash, its variables set to this class's Payara and a writer's token; returns its output (curl's progress meter discarded). */
+    private static String readmeCommand(String command) throws IOException, InterruptedException {
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        String base = payara.uri("").toString();
+        bash.environment().putAll(Map.of("GATEWAY", base, "CONSUMER", base, "TOKEN", WRITER));
+        Process process = bash.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), command);
+        return output;
+    }
+
     /** The bean read the order at its first delivery, with its body of that kind parsed. */
     private static void assertReceivedOnce(String id, String bodyKind, String message) throws Exception {
         JsonObject received = awaitReceived(id);

@@ -11,9 +11,13 @@ import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
+import dev.pipeline.produce.control.RequestBodyReader;
+import dev.pipeline.v1.Message;
+import dev.pipeline.v1.MessageBatch;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,18 +57,45 @@ class OperationsIT {
         assertEquals(200, response.statusCode());
         JsonObject document = Json.createReader(new StringReader(response.body())).readObject();
 
-        String path = document.getJsonObject("paths").keySet().stream()
-                .filter(key -> key.endsWith("/topics/{topicName}/messages")).findFirst()
-                .orElseThrow(() -> new AssertionError("no produce path in " + document.getJsonObject("paths").keySet()));
-        JsonObject post = document.getJsonObject("paths").getJsonObject(path).getJsonObject("post");
-        assertEquals(Set.of("application/json", "application/x-protobuf"),
-                post.getJsonObject("requestBody").getJsonObject("content").keySet());
-        assertEquals(Set.of("200", "400", "401", "404", "500", "503"), post.getJsonObject("responses").keySet());
+        assertEquals(Set.of(PRODUCE_PATH), document.getJsonObject("paths").keySet());
+        JsonObject post = document.getJsonObject("paths").getJsonObject(PRODUCE_PATH).getJsonObject("post");
+        assertEquals(Set.copyOf(RequestBodyReader.MEDIA_TYPES), post.getJsonObject("requestBody").getJsonObject("content").keySet());
+        assertEquals(Set.of("200", "400", "401", "404", "406", "500", "503"), post.getJsonObject("responses").keySet());
         assertTrue(post.getJsonObject("responses").getJsonObject("503").getJsonObject("headers").containsKey("Retry-After"));
         assertTrue(post.getJsonArray("parameters").toString().contains("\"topicName\""));
+        assertFalse(post.getJsonArray("parameters").toString().contains("\"Content-Type\""), "Content-Type is the body's, not a parameter");
         JsonObject message = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("Message");
         assertEquals(12, message.getJsonObject("properties").size());
         assertEquals(256, message.getJsonObject("properties").getJsonObject("orderingKey").getInt("maxLength"));
+    }
+
+    @Test
+    void servedServerIsTheContextRootRelativeToTheServingHostAndTakesEveryDocumentedMediaType(Gateway gateway) throws Exception {
+        URI documentUri = gateway.payara().uri("/openapi");
+        JsonObject document = Json.createReader(new StringReader(get(gateway, "/openapi", "application/json").body())).readObject();
+
+        List<JsonObject> servers = document.getJsonArray("servers").getValuesAs(JsonObject.class);
+        assertEquals(List.of("/pipeline"), servers.stream().map(server -> server.getString("url")).toList(),
+                "one server, relative, whichever name and port the client used");
+        URI messages = documentUri.resolve(servers.get(0).getString("url") + PRODUCE_PATH.replace("{topicName}", "clicks"));
+        String token = TestTokens.serviceToken("clicks-writer").sign();
+        Message one = Message.newBuilder().setMessage("m").build();
+        for (String type : document.getJsonObject("paths").getJsonObject(PRODUCE_PATH).getJsonObject("post")
+                .getJsonObject("requestBody").getJsonObject("content").keySet()) {
+            byte[] body = type.equals(RequestBodyReader.JSON) ? "[{\"message\":\"m\"}]".getBytes(StandardCharsets.UTF_8)
+                    : type.contains("proto=pipeline.v1.MessageBatch") ? MessageBatch.newBuilder().addMessages(one).build().toByteArray()
+                    : one.toByteArray();
+            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(messages).header("Content-Type", type)
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(1, messageIds(answer).size(), type);
+        }
+    }
+
+    @Test
+    void acceptWithoutJsonIsAnswered406WithAProblemBodyAsDocumented(Gateway gateway) throws Exception {
+        problem(gateway.post("clicks").token(TestTokens.serviceToken("clicks-writer").sign()).header("Accept", "text/plain")
+                .json("{\"message\":\"m\"}"), 406);
     }
 
     @Test

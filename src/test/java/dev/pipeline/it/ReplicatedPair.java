@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A replicated pair of Apache Artemis distribution brokers running {@code server-config/broker-primary.xml}
  * and {@code broker-backup.xml} as shipped, for one test class: the primary active, the backup
  * synchronised. Registered before {@code ArquillianExtension}, it starts before the
- * {@code gateway-a} and {@code gateway-b} containers deploy, whose configuration reads the pair's
+ * {@code gateway-a} and {@code gateway-b} containers (FailoverIT) or {@code consumer-example-pair}
+ * (ConsumerExampleFailoverIT) deploy, whose configuration reads the pair's
  * ports, credentials, catalogue and key from the {@code pair.*} system properties (the HA URL
  * itself stands in {@code arquillian.xml}, as server-config/README.md gives it).
  */

@@ -1,5 +1,6 @@
 package dev.pipeline.produce.boundary;
 
+import dev.pipeline.produce.control.RequestBodyReader;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -21,13 +22,11 @@ import java.util.Locale;
 @WebFilter(urlPatterns = "/topics/*", asyncSupported = true)
 public class BareProtobufMediaTypeFilter extends HttpFilter {
 
-    private static final String BARE = "x-protobuf";
-
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String contentType = request.getContentType();
-        if (contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith(BARE)) {
+        if (contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith(RequestBodyReader.BARE_PROTOBUF)) {
             chain.doFilter(new WithContentType(request, "application/" + contentType.trim()), response);
         } else {
             chain.doFilter(request, response);

@@ -28,6 +28,21 @@ public final class RequestBodyReader {
     static final String BATCH_TYPE = "pipeline.v1.MessageBatch";
     static final String MESSAGE_TYPE = "pipeline.v1.Message";
 
+    public static final String JSON = "application/json";
+    public static final String PROTOBUF = "application/x-protobuf";
+    public static final String PROTOBUF_ALIAS = "application/protobuf";
+    /** The original API page's name, not a media type; {@code BareProtobufMediaTypeFilter} lets it through JAX-RS. */
+    public static final String BARE_PROTOBUF = "x-protobuf";
+    public static final String PROTOBUF_BATCH = PROTOBUF + "; proto=" + BATCH_TYPE;
+    /**
+     * Every media type a body may be sent as, as the API document (META-INF/openapi.yaml) lists them.
+     * Besides these: no Content-Type (one protobuf message), the bare {@link #BARE_PROTOBUF}, and the
+     * {@code proto} parameter on either protobuf type.
+     */
+    public static final List<String> MEDIA_TYPES = List.of(JSON, PROTOBUF, PROTOBUF_ALIAS, PROTOBUF_BATCH);
+    /** Every Content-Encoding a body may be sent with, besides none. */
+    public static final List<String> CONTENT_ENCODINGS = List.of("gzip", "x-gzip", "identity");
+
     private RequestBodyReader() {
     }
 
@@ -58,9 +73,9 @@ public final class RequestBodyReader {
         String[] parts = contentType.split(";");
         String type = parts[0].trim().toLowerCase(Locale.ROOT);
         switch (type) {
-            case "application/json":
+            case JSON:
                 return new Kind(BodyFormat.JSON, false);
-            case "application/x-protobuf", "application/protobuf", "x-protobuf":
+            case PROTOBUF, PROTOBUF_ALIAS, BARE_PROTOBUF:
                 String proto = parameter(parts, "proto");
                 if (proto == null || proto.equals(MESSAGE_TYPE)) {
                     return new Kind(BodyFormat.PROTOBUF, false);
@@ -71,8 +86,8 @@ public final class RequestBodyReader {
                 throw new InvalidRequestException("Content-Type parameter proto='" + proto + "' is neither "
                         + MESSAGE_TYPE + " nor " + BATCH_TYPE);
             default:
-                throw new InvalidRequestException("Content-Type '" + contentType + "' is not supported; use application/json or "
-                        + "application/x-protobuf (with proto=" + BATCH_TYPE + " for a batch)");
+                throw new InvalidRequestException("Content-Type '" + contentType + "' is not supported; use " + JSON + " or "
+                        + PROTOBUF + " (with proto=" + BATCH_TYPE + " for a batch)");
         }
     }
 
@@ -87,10 +102,10 @@ public final class RequestBodyReader {
     }
 
     static InputStream decoded(String contentEncoding, InputStream body) throws IOException {
-        if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.trim().equalsIgnoreCase("identity")) {
+        String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        if (encoding.isEmpty() || encoding.equals("identity")) {
             return body;
         }
-        String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
         if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
             return new GZIPInputStream(body);
         }

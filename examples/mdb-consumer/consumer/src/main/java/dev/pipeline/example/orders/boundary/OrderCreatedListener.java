@@ -15,8 +15,9 @@ import jakarta.jms.MessageListener;
  * resource adapter (the RAR deployed as {@code artemis-ra}), on a durable subscription that keeps
  * messages while this application is down. The selector runs on the broker, on the string
  * properties the gateway sets. The broker and its credentials come from MicroProfile Config
- * ({@code orders.broker.host}, {@code orders.broker.port}, {@code orders.broker.user},
- * {@code orders.broker.password}), which Payara substitutes into the activation config at deployment.
+ * ({@code orders.broker.host}, {@code orders.broker.port}, {@code orders.broker.backup.host},
+ * {@code orders.broker.backup.port}, {@code orders.broker.user}, {@code orders.broker.password}),
+ * which Payara substitutes into the activation config at deployment.
  *
  * <p>The resource adapter delivers on a pool of {@code maxSession} sessions at once, so messages are
  * processed concurrently. Those a producer gave an {@code orderingKey} carry it as {@code JMSXGroupID}:
@@ -28,11 +29,18 @@ import jakarta.jms.MessageListener;
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-ra"),
-        // The RA applies connectionParameters only together with connectorClassName.
+        // The RA takes no URL: a broker is a connector class and its parameters, a list of them is
+        // two lists of one length, and it applies connectionParameters only with connectorClassName.
+        // Two connectors, the primary and the backup of a replicated pair (for one broker, the same
+        // twice), with HA: the client follows the pair's topology and fails over to the backup.
         @ActivationConfigProperty(propertyName = "connectorClassName",
-                propertyValue = "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory"),
+                propertyValue = "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory,"
+                        + "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory"),
         @ActivationConfigProperty(propertyName = "connectionParameters",
-                propertyValue = "host=${MPCONFIG=orders.broker.host:localhost};port=${MPCONFIG=orders.broker.port:61616}"),
+                propertyValue = "host=${MPCONFIG=orders.broker.host:localhost};port=${MPCONFIG=orders.broker.port:61616},"
+                        + "host=${MPCONFIG=orders.broker.backup.host:localhost};port=${MPCONFIG=orders.broker.backup.port:61616}"),
+        @ActivationConfigProperty(propertyName = "HA", propertyValue = "true"),
+        @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),
         // A broker that requires login (the shipped broker.xml does): set these, as environment variables
         // (ORDERS_BROKER_USER, ORDERS_BROKER_PASSWORD) to keep the password off the command line.
         // A broker with security off ignores them.
