@@ -77,7 +77,7 @@ public class BrokerConnection {
             List<String> unbound = topicsWithoutSubscription(catalogue.all());
             if (!unbound.isEmpty()) {
                 LOG.warning("Catalogue topics without a subscription on the broker: " + unbound
-                        + ". Producing to them answers 503 until an operator creates one (server-config/README.md, "The broker").");
+                        + ". Producing to them answers 503 until an operator creates one (server-config/README.md, The broker).");
             }
         } catch (JMSException e) {
             LOG.warning("Broker not reachable at start; requests answer 503 until it is: " + e.getMessage());
