@@ -82,6 +82,7 @@ class TokenTrustIT extends StockPayaraTest {
         configuration.put("mp.jwt.verify.audiences", AUDIENCE);
         try (StockGateway stock = startStock("token-trust-audiences", configuration)) {
             assertEquals("UP", signingKeysCheck(stock.payara()).getString("status"));
+            assertTrue(stock.payara().log().contains("A token's aud must name one of [" + AUDIENCE + "]"), "the audiences in force are not logged");
             Gateway gateway = stock.gateway();
 
             assertAccepted(gateway, token().claim("aud", Json.createValue(AUDIENCE)).sign());
@@ -106,6 +107,7 @@ class TokenTrustIT extends StockPayaraTest {
             assertEquals("5", response.headers().firstValue("Retry-After").orElse(""));
             assertTrue(response.body().contains("signing keys"), response::body);
             assertTrue(stock.payara().log().contains("SSLHandshakeException"), "the log does not say why the JWKS was not fetched");
+            assertTrue(stock.payara().log().contains("A token's aud is not checked"), "the start log does not say that aud is not checked");
         }
     }
 
