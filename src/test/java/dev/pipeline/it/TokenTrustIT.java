@@ -153,35 +153,44 @@ class TokenTrustIT extends StockPayaraTest {
     }
 
     /**
-     * A CA of this test only and a certificate it signed for 127.0.0.1, made with the JDK's keytool
-     * as an operator would, and a trust store holding the CA's certificate alone: PKCS12 without a
-     * password (no MAC, certificates not encrypted), so that the JVM reads it with or without
-     * {@code javax.net.ssl.trustStorePassword}. A password-protected one would load with no
-     * certificate at all when no password is given.
+     * A CA of this test only and a certificate it signed for 127.0.0.1, made with the JDK's keytool,
+     * and a trust store made as the operator's guide says: the JDK's CAs and the corporate CA in a
+     * PKCS12 file without password protection (no MAC, certificates not encrypted), which the JVM
+     * reads with or without {@code javax.net.ssl.trustStorePassword}. A password-protected one is
+     * read as holding no certificate at all when no password is given.
      */
     private record PrivateCa(Path dir, String password) {
+
+        /** The operator's trust store, step 1: the CAs the JDK trusts. */
+        static final String IMPORT_JDK_CAS = """
+                keytool -J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE -J-Dkeystore.pkcs12.macAlgorithm=NONE \
+                  -importkeystore -srckeystore "$JAVA_HOME/lib/security/cacerts" -srcstorepass changeit \
+                  -destkeystore truststore.p12 -deststoretype PKCS12 -deststorepass changeit -noprompt""";
+        /** Step 2: the corporate CA. */
+        static final String IMPORT_CORPORATE_CA = """
+                keytool -J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE -J-Dkeystore.pkcs12.macAlgorithm=NONE \
+                  -importcert -noprompt -alias corporate-ca -file corporate-ca.pem -keystore truststore.p12 -storepass changeit""";
 
         static PrivateCa make(Path dir) throws IOException, InterruptedException {
             Files.createDirectories(dir);
             PrivateCa ca = new PrivateCa(dir, "test-only-" + UUID.randomUUID());
             ca.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Pipeline Test CA",
                     "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12", "-storepass", ca.password);
-            ca.keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", "ca.p12", "-storepass", ca.password, "-file", "ca.pem");
+            ca.keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", "ca.p12", "-storepass", ca.password, "-file", "corporate-ca.pem");
             ca.keytool("-genkeypair", "-alias", "jwks", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
                     "-validity", "2", "-keystore", "server.p12", "-storepass", ca.password);
             ca.keytool("-certreq", "-alias", "jwks", "-keystore", "server.p12", "-storepass", ca.password, "-file", "server.csr");
             ca.keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", ca.password, "-infile", "server.csr",
                     "-outfile", "server.pem", "-rfc", "-validity", "2", "-ext", "san=ip:127.0.0.1", "-ext", "eku=serverAuth");
-            ca.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "server.p12", "-storepass", ca.password);
+            ca.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "corporate-ca.pem", "-keystore", "server.p12", "-storepass", ca.password);
             ca.keytool("-importcert", "-alias", "jwks", "-file", "server.pem", "-keystore", "server.p12", "-storepass", ca.password);
-            ca.keytool("-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
-                    "-importcert", "-noprompt", "-alias", "pipeline-test-ca", "-file", "ca.pem",
-                    "-keystore", "trust.p12", "-storetype", "PKCS12", "-storepass", ca.password);
+            ca.shell(IMPORT_JDK_CAS);
+            ca.shell(IMPORT_CORPORATE_CA);
             return ca;
         }
 
         Path trustStore() {
-            return dir.resolve("trust.p12");
+            return dir.resolve("truststore.p12");
         }
 
         /** TLS for the JWKS server: its key and the chain up to the CA. */
@@ -200,7 +209,21 @@ class TokenTrustIT extends StockPayaraTest {
         private void keytool(String... arguments) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
             command.addAll(List.of(arguments));
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+            run(new ProcessBuilder(command));
+        }
+
+        /** A documented command, run by sh with the JDK of this test as {@code JAVA_HOME} and first on the {@code PATH}. */
+        private void shell(String command) throws IOException, InterruptedException {
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", command);
+            String javaHome = System.getProperty("java.home");
+            builder.environment().put("JAVA_HOME", javaHome);
+            builder.environment().put("PATH", Path.of(javaHome, "bin") + java.io.File.pathSeparator + System.getenv("PATH"));
+            run(builder);
+        }
+
+        private void run(ProcessBuilder builder) throws IOException, InterruptedException {
+            List<String> command = builder.command();
+            Process process = builder.directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("keytool.log").toFile()).start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
