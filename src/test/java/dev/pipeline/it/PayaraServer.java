@@ -10,23 +10,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A domain of the full Payara Server 6, driven by its own {@code asadmin} exactly as the README's
- * "Deploying to Payara Server" tells an operator to: create and start a domain, add the
- * configuration as JVM options, deploy, undeploy. Every domain it makes lives under the test
- * directory on ports of its own, never on Payara's defaults (4848, 8080).
+ * The full Payara Server 6 with its default domain {@code domain1}, driven by command lines run as
+ * written through {@code bash -c} in the Payara home, as server-config/payara-server.md tells an
+ * operator to. Only the ports differ from the page: the test makes {@code domain1} anew on a free
+ * block of ports (never Payara's defaults 4848, 8080) and gives asadmin the admin port in
+ * {@code AS_ADMIN_PORT}, which asadmin reads as its {@code --port}; the page's own variables
+ * ({@code $PIPELINE_ETC} and the like) come from the environment the test sets.
  */
 final class PayaraServer implements AutoCloseable {
 
+    static final String DOMAIN = "domain1";
     /** Where {@code --portbase} puts each listener; the block must be free before the domain is made. */
     private static final int ADMIN_OFFSET = 48;
     private static final int HTTP_OFFSET = 80;
@@ -35,66 +39,57 @@ final class PayaraServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path home;
-    private final Path domains;
-    private final String name;
-    private final int portBase;
     private final Path log;
+    private final int portBase;
+    private final Map<String, String> environment = new HashMap<>();
 
-    private PayaraServer(Path home, Path domains, String name, int portBase) {
+    private PayaraServer(Path home, Path log, int portBase) {
         this.home = home;
-        this.domains = domains;
-        this.name = name;
+        this.log = log;
         this.portBase = portBase;
-        this.log = domains.resolve("asadmin.log");
+        environment.put("AS_JAVA", System.getProperty("java.home"));
+        environment.put("AS_ADMIN_PORT", Integer.toString(adminPort()));
     }
 
-    /** Makes a new domain (with an admin user without password) under {@code dir}, on a free block of ports. */
-    static PayaraServer createDomain(Path dir, String name) throws IOException, InterruptedException {
+    /**
+     * Replaces the unpacked distribution's {@code domain1} by a new one (an admin user without
+     * password, as the zip's) on a free block of ports; what the test runs is logged in {@code dir}.
+     */
+    static PayaraServer createDomain(Path dir) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("payara.serverHome", "target/payara-server/payara6")).toAbsolutePath();
         if (!Files.isExecutable(home.resolve("bin/asadmin"))) {
             throw new IllegalStateException("system property payara.serverHome must name an unpacked Payara Server 6 "
-                    + "(run through mvn verify); no asadmin in " + home);
+                    + "(run through mvn -Ppayara6 verify); no asadmin in " + home);
         }
-        Path domains = dir.toAbsolutePath().resolve("domains");
-        deleteRecursively(domains);
-        Files.createDirectories(domains);
-        PayaraServer server = new PayaraServer(home, domains, name, freePortBase());
-        server.asadmin("--user", "admin", "create-domain", "--nopassword", "--domaindir", domains.toString(),
-                "--portbase", Integer.toString(server.portBase), name);
+        Files.createDirectories(dir);
+        deleteRecursively(home.resolve("glassfish/domains").resolve(DOMAIN));
+        PayaraServer server = new PayaraServer(home, dir.toAbsolutePath().resolve("asadmin.log"), freePortBase());
+        server.run("bin/asadmin --user admin create-domain --nopassword --portbase " + server.portBase + " " + DOMAIN);
         return server;
     }
 
-    void start() throws IOException, InterruptedException {
-        asadmin("start-domain", "--domaindir", domains.toString(), name);
+    /** A variable the page has the reader set ({@code PIPELINE_ETC=/etc/pipeline}), in every later command's environment. */
+    void set(String variable, String value) {
+        environment.put(variable, value);
     }
 
-    void restart() throws IOException, InterruptedException {
-        asadmin("restart-domain", "--domaindir", domains.toString(), name);
+    /** Runs each line of {@code lines} (one command a line) through {@code bash -c}; returns the last one's output. */
+    String runEach(String lines) throws IOException, InterruptedException {
+        String output = "";
+        for (String line : lines.strip().split("\n")) {
+            output = run(line);
+        }
+        return output;
     }
 
-    /** {@code create-jvm-options "-Dkey=value"}, with the colons asadmin reads as separators escaped. */
-    void createSystemProperty(String key, String value) throws IOException, InterruptedException {
-        admin("create-jvm-options", jvmOption(key, value));
+    /** One command line through {@code bash -c} in the Payara home; a failure names it and its output. */
+    String run(String commandLine) throws IOException, InterruptedException {
+        return run(true, List.of("bash", "-c", commandLine));
     }
 
-    /** One option as create-jvm-options takes it: a {@code :} separates options, so a literal one is {@code \:}. */
-    static String jvmOption(String key, String value) {
-        return "-D" + key + "=" + value.replace(":", "\\:");
-    }
-
-    void deploy(Path war) throws IOException, InterruptedException {
-        admin("deploy", war.toAbsolutePath().toString());
-    }
-
-    void undeploy(String application) throws IOException, InterruptedException {
-        admin("undeploy", application);
-    }
-
-    /** A command to the running domain's admin port. */
-    String admin(String... command) throws IOException, InterruptedException {
-        List<String> arguments = new ArrayList<>(List.of("--port", Integer.toString(adminPort())));
-        arguments.addAll(List.of(command));
-        return asadmin(arguments.toArray(String[]::new));
+    /** The Payara home the commands run in. */
+    Path home() {
+        return home;
     }
 
     int adminPort() {
@@ -107,7 +102,7 @@ final class PayaraServer implements AutoCloseable {
 
     /** The server's JVM, as {@code start-domain} recorded it in the domain's {@code config/pid}. */
     Optional<ProcessHandle> process() throws IOException {
-        Path pidFile = domains.resolve(name).resolve("config/pid");
+        Path pidFile = domainDir().resolve("config/pid");
         if (!Files.exists(pidFile)) {
             return Optional.empty();
         }
@@ -124,18 +119,22 @@ final class PayaraServer implements AutoCloseable {
     }
 
     Path serverLog() {
-        return domains.resolve(name).resolve("logs/server.log");
+        return domainDir().resolve("logs/server.log");
+    }
+
+    private Path domainDir() {
+        return home.resolve("glassfish/domains").resolve(DOMAIN);
     }
 
     /**
-     * {@code stop-domain}, then waits for the JVM to be gone; one that outlives the timeout is
-     * killed by its pid, so no test run leaves a server behind.
+     * The page's {@code stop-domain}, then waits for the JVM to be gone; one that outlives the
+     * timeout is killed by its pid, so no test run leaves a server behind.
      */
     @Override
     public void close() throws IOException, InterruptedException {
         Optional<ProcessHandle> jvm = process();
         try {
-            asadmin("stop-domain", "--domaindir", domains.toString(), name);
+            run("bin/asadmin stop-domain domain1");
         } finally {
             if (jvm.isPresent() && !exited(jvm.get())) {
                 jvm.get().destroyForcibly();
@@ -156,18 +155,13 @@ final class PayaraServer implements AutoCloseable {
         }
     }
 
-    private String asadmin(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/asadmin").toString()));
-        command.addAll(List.of(arguments));
-        return run(true, command);
-    }
-
     /** Runs a command to its end, its output appended to {@code asadmin.log} if logged; a failure names the command and its output. */
     private String run(boolean logged, List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(domains, "command", ".out");
+        Path output = Files.createTempFile(log.getParent(), "command", ".out");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().put("AS_JAVA", System.getProperty("java.home"));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
             Instant started = Instant.now();
             Process process = builder.start();
             if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -176,7 +170,7 @@ final class PayaraServer implements AutoCloseable {
             }
             String text = Files.readString(output);
             if (logged) {
-                Files.writeString(log, "$ " + String.join(" ", command) + "   # " + Duration.between(started, Instant.now()).toMillis()
+                Files.writeString(log, "$ " + command.get(command.size() - 1) + "   # " + Duration.between(started, Instant.now()).toMillis()
                         + " ms, exit " + process.exitValue() + "\n" + text + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
