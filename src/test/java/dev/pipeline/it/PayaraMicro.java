@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * An archive on Payara Micro in a process of its own, configured only through system properties or
@@ -53,7 +54,7 @@ final class PayaraMicro implements AutoCloseable {
     }
 
     /** The HTTPS listener the boot files open: its port and a TLS context that trusts its certificate. */
-    record Https(int port, javax.net.ssl.SSLContext client) {
+    record Https(int port, SSLContext client) {
     }
 
     /** Starts the built WAR on Payara Micro as shipped and returns once the deployment answers requests; for the benchmarks. */

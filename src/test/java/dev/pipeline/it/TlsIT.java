@@ -45,11 +45,12 @@ class TlsIT extends StockPayaraTest {
     private static final String CATALOGUE = """
             { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
             """;
-    /** The commands of server-config/tls/README.md that put the boot files together, run as written. */
+    /** The commands of server-config/tls/README.md, run as written. */
+    private static final String MAKE_STORES = "server-config/tls/make-stores.sh $TLS_DIR $BROKER_HOSTS $GATEWAY_HOSTS";
     private static final String JOIN_PRE_BOOT_COMMANDS =
-            "cat server-config/pre-boot-commands.asadmin server-config/tls/pre-boot-commands-https.asadmin > \"$PAYARA_CONFIG/pre-boot-commands.asadmin\"";
+            "cat server-config/pre-boot-commands.asadmin server-config/tls/pre-boot-commands-https.asadmin > $PAYARA_CONFIG/pre-boot-commands.asadmin";
     private static final String JOIN_SYSTEM_PROPERTIES =
-            "cat server-config/system.properties \"$TLS_PROPERTIES\" > \"$PAYARA_CONFIG/system.properties\"";
+            "cat server-config/system.properties $TLS_PROPERTIES > $PAYARA_CONFIG/system.properties";
 
     private static TlsStores stores;
     private static ArtemisProcess broker;
@@ -57,7 +58,7 @@ class TlsIT extends StockPayaraTest {
     @BeforeAll
     static void startTlsBroker() throws Exception {
         Path dir = PayaraMicro.instanceDir(INSTANCE);
-        stores = TlsStores.make(dir.resolve("stores"), "localhost", "localhost");
+        stores = TlsStores.make(MAKE_STORES, dir.resolve("stores"), "localhost", "localhost");
         broker = ArtemisProcess.createTls(dir.resolve("broker"), stores.brokerKeyStore(), TlsStores.PASSWORD);
         broker.start();
     }
@@ -89,7 +90,7 @@ class TlsIT extends StockPayaraTest {
             HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(stores.clientContext())
                     .connectTimeout(Duration.ofSeconds(5)).build();
 
-            HttpResponse<String> produced = https.send(produce(URI.create("https://localhost:" + httpsPort)), BodyHandlers.ofString());
+            HttpResponse<String> produced = https.send(produce(gateway.payara().uri("")), BodyHandlers.ofString());
 
             assertEquals(200, produced.statusCode(), produced.body());
             stored.drain();

@@ -12,16 +12,13 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The key and trust stores of the production TLS shape, made for a test by
- * {@code server-config/tls/make-stores.sh} run as {@code server-config/tls/README.md} gives it: a
- * private authority, the broker's and the gateway's key stores, and the trust store holding the
- * authority's certificate.
+ * {@code server-config/tls/make-stores.sh}: a private authority, the broker's and the gateway's key
+ * stores, and the trust store holding the authority's certificate.
  */
 final class TlsStores {
 
     /** The password of every store; a test's own. */
     static final String PASSWORD = "tls-test-store-secret";
-    /** The command of server-config/tls/README.md, run as written. */
-    private static final String MAKE_STORES = "server-config/tls/make-stores.sh \"$TLS_DIR\" \"$BROKER_HOSTS\" \"$GATEWAY_HOSTS\"";
 
     private final Path dir;
 
@@ -29,11 +26,15 @@ final class TlsStores {
         this.dir = dir;
     }
 
-    /** Makes the stores in {@code dir} for a broker and a gateway reached by these names (apart by commas). */
-    static TlsStores make(Path dir, String brokerHosts, String gatewayHosts) throws IOException, InterruptedException {
+    /**
+     * Makes the stores in {@code dir} for a broker and a gateway reached by these names (apart by
+     * commas), running {@code makeStores}, a shell command reading {@code TLS_DIR},
+     * {@code BROKER_HOSTS}, {@code GATEWAY_HOSTS} and {@code STORE_PASSWORD}.
+     */
+    static TlsStores make(String makeStores, Path dir, String brokerHosts, String gatewayHosts) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("make-stores.log");
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", MAKE_STORES).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", makeStores).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(java.util.Map.of("TLS_DIR", dir.toString(), "BROKER_HOSTS", brokerHosts,
                 "GATEWAY_HOSTS", gatewayHosts, "STORE_PASSWORD", PASSWORD, "JAVA_HOME", System.getProperty("java.home")));
         Process make = builder.start();
