@@ -62,6 +62,28 @@ final class ArtemisProcess implements AutoCloseable {
     }
 
     /**
+     * Creates an instance that accepts TLS connections only: {@code server-config/broker.xml} with its
+     * acceptor replaced by the one of {@code server-config/tls/broker-acceptor.xml}, on a port of this
+     * host, reading the key store and its password from the environment variables that file names.
+     */
+    static ArtemisProcess createTls(Path dir, Path keyStore, String keyStorePassword) throws Exception {
+        int port = PayaraMicro.freePort();
+        Path instance = createInstance(dir);
+        Path shipped = Path.of(System.getProperty("pipeline.brokerXml"));
+        String tlsAcceptor = Files.readString(shipped.resolveSibling("tls/broker-acceptor.xml"))
+                .replaceAll("(?s)<!--.*?-->", "").strip()
+                .replace("tcp://0.0.0.0:61617", "tcp://localhost:" + port);
+        String brokerXml = Files.readString(shipped).replaceFirst("<acceptor name=\"artemis\">[^<]*</acceptor>",
+                java.util.regex.Matcher.quoteReplacement(tlsAcceptor));
+        if (!brokerXml.contains("sslEnabled=true")) {
+            throw new IllegalStateException("the TLS acceptor did not replace broker.xml's acceptor");
+        }
+        Files.writeString(instance.resolve("etc/broker.xml"), brokerXml);
+        return new ArtemisProcess(instance, port, Map.of("BROKER_KEYSTORE", keyStore.toString(),
+                "BROKER_KEYSTORE_PASSWORD", keyStorePassword));
+    }
+
+    /**
      * One broker of a replicated pair on this host: {@code server-config/broker-<role>.xml} as
      * shipped, told where it and its partner listen through the {@code PAIR_*} environment
      * variables that file reads.

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * An archive on Payara Micro in a process of its own, configured only through system properties or
@@ -33,13 +34,27 @@ final class PayaraMicro implements AutoCloseable {
     private final long launchedNanos;
     private final Path log;
     private final int port;
+    private final Https https;
     private Duration readyAfterLaunch;
 
-    private PayaraMicro(Process process, long launchedNanos, Path log, int port) {
+    private PayaraMicro(Process process, long launchedNanos, Path log, int port, Https https) {
         this.process = process;
         this.launchedNanos = launchedNanos;
         this.log = log;
         this.port = port;
+        this.https = https;
+    }
+
+    /**
+     * Boot files in place of the shipped ones of server-config/ (server-config/tls/ has such a set),
+     * and, when the API is served over HTTPS, its port and a client context that trusts its
+     * certificate, for the probes that tell when the deployment answers.
+     */
+    record BootFiles(Path preBootCommands, Path postDeployCommands, Path systemProperties, Https https) {
+    }
+
+    /** The HTTPS listener the boot files open: its port and a TLS context that trusts its certificate. */
+    record Https(int port, SSLContext client) {
     }
 
     /** Starts the built WAR on Payara Micro as shipped and returns once the deployment answers requests; for the benchmarks. */
@@ -62,6 +77,12 @@ final class PayaraMicro implements AutoCloseable {
      */
     static PayaraMicro launch(String name, Path archive, List<String> deployFirst, List<String> addLibs, Map<String, String> systemProperties,
             Map<String, String> environment, boolean shipped, int fixedPort) throws IOException {
+        return launch(name, archive, deployFirst, addLibs, systemProperties, environment, shipped, fixedPort, null);
+    }
+
+    /** As above, with {@code bootFiles} (if not null) in place of the shipped boot files; implies {@code shipped}'s --nohazelcast. */
+    static PayaraMicro launch(String name, Path archive, List<String> deployFirst, List<String> addLibs, Map<String, String> systemProperties,
+            Map<String, String> environment, boolean shipped, int fixedPort, BootFiles bootFiles) throws IOException {
         Path dir = instanceDir(name);
         Path root = dir.resolve("payara-root");
         deleteRecursively(root);
@@ -82,7 +103,11 @@ final class PayaraMicro implements AutoCloseable {
             command.addAll(List.of("--deploy", first));
         }
         command.addAll(List.of("--deploy", archive.toString()));
-        if (shipped) {
+        if (bootFiles != null) {
+            command.addAll(List.of("--prebootcommandfile", bootFiles.preBootCommands().toString(),
+                    "--postdeploycommandfile", bootFiles.postDeployCommands().toString(),
+                    "--systemproperties", bootFiles.systemProperties().toString(), "--nohazelcast"));
+        } else if (shipped) {
             command.addAll(List.of(
                     // -Dpipeline.bootCommands=post: the same file post-boot, as shipped before, for bench/starts.sh to compare
                     "post".equals(System.getProperty("pipeline.bootCommands")) ? "--postbootcommandfile" : "--prebootcommandfile",
@@ -102,7 +127,7 @@ final class PayaraMicro implements AutoCloseable {
         long launchedNanos = System.nanoTime();
         Process process = builder.start();
         ServerProcesses.record(process);
-        return new PayaraMicro(process, launchedNanos, log, port);
+        return new PayaraMicro(process, launchedNanos, log, port, bootFiles == null ? null : bootFiles.https());
     }
 
     /** The folder of the instance of that name: its log, root directory and deployments. */
@@ -115,8 +140,12 @@ final class PayaraMicro implements AutoCloseable {
      * connection for every later request; a CI run once had every probe after Payara's "ready" time
      * out for three minutes, as if that one connection had stalled.
      */
-    private static HttpClient probeClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private HttpClient probeClient() {
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        if (https != null) {
+            client.sslContext(https.client());
+        }
+        return client.build();
     }
 
     /**
@@ -220,7 +249,13 @@ final class PayaraMicro implements AutoCloseable {
         return port;
     }
 
+    /** Where the API answers: the HTTPS listener if the boot files open one, else the HTTP listener. */
     URI uri(String path) {
+        return https == null ? URI.create("http://localhost:" + port + path) : URI.create("https://localhost:" + https.port() + path);
+    }
+
+    /** The plain HTTP listener's address, whether or not it serves. */
+    URI httpUri(String path) {
         return URI.create("http://localhost:" + port + path);
     }
 

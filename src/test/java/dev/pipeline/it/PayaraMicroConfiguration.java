@@ -1,5 +1,8 @@
 package dev.pipeline.it;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,12 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
     private String deployFirst = "";
     private String addLibs = "";
     private int port;
+    private String preBootCommandFile = "";
+    private String postDeployCommandFile = "";
+    private String systemPropertiesFile = "";
+    private int httpsPort;
+    private String httpsTrustStore = "";
+    private String httpsTrustStorePassword = "";
 
     @Override
     public void validate() throws ConfigurationException {
@@ -95,6 +104,70 @@ public class PayaraMicroConfiguration implements ContainerConfiguration {
 
     public void setAddLibs(String addLibs) {
         this.addLibs = addLibs;
+    }
+
+    /** A pre-boot command file in place of the shipped one (with the two below; server-config/tls/ has such a set). */
+    public String getPreBootCommandFile() {
+        return preBootCommandFile;
+    }
+
+    public void setPreBootCommandFile(String preBootCommandFile) {
+        this.preBootCommandFile = preBootCommandFile;
+    }
+
+    public String getPostDeployCommandFile() {
+        return postDeployCommandFile;
+    }
+
+    public void setPostDeployCommandFile(String postDeployCommandFile) {
+        this.postDeployCommandFile = postDeployCommandFile;
+    }
+
+    public String getSystemPropertiesFile() {
+        return systemPropertiesFile;
+    }
+
+    public void setSystemPropertiesFile(String systemPropertiesFile) {
+        this.systemPropertiesFile = systemPropertiesFile;
+    }
+
+    /** The HTTPS port the boot files open, where the API is served and probed; 0: none, the API is on HTTP. */
+    public int getHttpsPort() {
+        return httpsPort;
+    }
+
+    public void setHttpsPort(int httpsPort) {
+        this.httpsPort = httpsPort;
+    }
+
+    /** A PKCS12 trust store holding the authority of the HTTPS listener's certificate, for the probes. */
+    public String getHttpsTrustStore() {
+        return httpsTrustStore;
+    }
+
+    public void setHttpsTrustStore(String httpsTrustStore) {
+        this.httpsTrustStore = httpsTrustStore;
+    }
+
+    public String getHttpsTrustStorePassword() {
+        return httpsTrustStorePassword;
+    }
+
+    public void setHttpsTrustStorePassword(String httpsTrustStorePassword) {
+        this.httpsTrustStorePassword = httpsTrustStorePassword;
+    }
+
+    /** The boot files in place of the shipped ones, or null: the shipped ones (or none). */
+    PayaraMicro.BootFiles bootFiles() throws IOException, GeneralSecurityException {
+        if (preBootCommandFile.isBlank()) {
+            return null;
+        }
+        PayaraMicro.Https https = null;
+        if (httpsPort > 0) {
+            https = new PayaraMicro.Https(httpsPort, TlsStores.trusting(Path.of(resolve(httpsTrustStore)), resolve(httpsTrustStorePassword)));
+        }
+        return new PayaraMicro.BootFiles(Path.of(resolve(preBootCommandFile)), Path.of(resolve(postDeployCommandFile)),
+                Path.of(resolve(systemPropertiesFile)), https);
     }
 
     Map<String, String> systemPropertyMap() {

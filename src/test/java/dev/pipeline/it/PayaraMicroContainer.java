@@ -3,6 +3,7 @@ package dev.pipeline.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.arquillian.container.spi.client.container.DeployableContainer;
@@ -89,8 +90,8 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
             Files.createDirectories(file.getParent());
             archive.as(ZipExporter.class).exportTo(file.toFile(), true);
             payara = PayaraMicro.launch(instance, file, configuration.deployFirstList(), configuration.addLibsList(), configuration.systemPropertyMap(),
-                    configuration.environmentMap(), configuration.isShipped(), configuration.getPort());
-        } catch (IOException | RuntimeException e) {
+                    configuration.environmentMap(), configuration.isShipped(), configuration.getPort(), configuration.bootFiles());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new DeploymentException("could not launch Payara Micro '" + instance + "'", e);
         }
         RUNNING.put(instance, payara);

@@ -46,6 +46,8 @@ final class StockGateway implements AutoCloseable {
         // Arquillian keeps an override for later starts of the container: set every property each time.
         Map<String, String> complete = new HashMap<>(Map.of("systemProperties", "", "environment", "", "deployFirst", "",
                 "shipped", "false", "port", "0"));
+        complete.putAll(Map.of("preBootCommandFile", "", "postDeployCommandFile", "", "systemPropertiesFile", "",
+                "httpsPort", "0", "httpsTrustStore", "", "httpsTrustStorePassword", ""));
         complete.putAll(configuration);
         complete.put("instance", instance);
         containers.start(CONTAINER, complete);

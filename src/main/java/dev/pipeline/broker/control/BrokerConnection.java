@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -44,6 +45,20 @@ public class BrokerConnection {
             {"callFailoverTimeout", "2000"},
             {"connectionTTL", "10000"},
             {"clientFailureCheckPeriod", "3000"},
+    };
+    /**
+     * Added to a TLS link ({@code sslEnabled=true}) unless the URL names them. {@code verifyHost}:
+     * the broker's certificate must name the host the URL connects to; the client bundled here
+     * checks by default, older ones (and their documentation) did not, so it is said here, not left
+     * to the client's version. {@code forceSSLParameters}: the trust store (and key store) are the
+     * URL's alone: without it the client takes {@code javax.net.ssl.trustStore} and
+     * {@code javax.net.ssl.keyStore} over the URL's, so Payara's HTTPS key store settings would
+     * replace the trust store the operator named for the broker. A TLS URL without
+     * {@code trustStorePath} trusts what the JVM trusts by default.
+     */
+    private static final String[][] TLS_DEFAULTS = {
+            {"verifyHost", "true"},
+            {"forceSSLParameters", "true"},
     };
     @Inject
     @ConfigProperty(name = "pipeline.broker.url")
@@ -121,6 +136,11 @@ public class BrokerConnection {
         String result = url;
         for (String[] setting : CLIENT_DEFAULTS) {
             result = withSetting(result, setting);
+        }
+        if (url.toLowerCase(Locale.ROOT).contains("sslenabled=true")) {
+            for (String[] setting : TLS_DEFAULTS) {
+                result = withSetting(result, setting);
+            }
         }
         return result;
     }
