@@ -201,8 +201,15 @@ await "primary healthy" 120 podman healthcheck run pipeline-scale-artemis-primar
 await "backup synchronised (AMQ221024)" 120 sh -c 'podman logs pipeline-scale-artemis-backup 2>&1 | grep AMQ221024'
 await "gateway-a healthy" 300 podman healthcheck run pipeline-scale-gateway-a
 await "gateway-b healthy" 300 podman healthcheck run pipeline-scale-gateway-b
-await "HAProxy serving" 60 curl -sf -o /dev/null "http://127.0.0.1:$PIPELINE_PORT/health/ready"
+api_answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PIPELINE_PORT/pipeline/topics/orders/messages")" = 401 ]; }
+await "HAProxy serving" 60 api_answers
 say "compose.scale.yaml: primary active, backup synchronised, both gateways healthy behind HAProxy"
+# The management endpoints stay behind the load balancer's rule: only /pipeline/ goes through.
+for path in /health/ready /health/live /metrics /openapi; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PIPELINE_PORT$path")
+  [ "$code" = 403 ] || fail "HAProxy let $path through to a gateway (answered $code, not 403)"
+done
+say "compose.scale.yaml: /health, /metrics and /openapi refused (403) through HAProxy"
 
 # The producer: messages one after another, each sent again with its id until answered 200
 # (at most 90 s each); every status seen is logged.

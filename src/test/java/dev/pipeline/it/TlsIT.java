@@ -71,7 +71,7 @@ class TlsIT extends StockPayaraTest {
     }
 
     @Test
-    void overHttpsAndTlsToTheBrokerAMessageIsAnswered200AndStoredAndTheTokenNeverGoesOverPlainHttp() throws Exception {
+    void overHttpsAndTlsToTheBrokerAMessageIsAnswered200AndStoredTheTokenNeverGoesOverPlainHttpAndSigtermClosesHttps() throws Exception {
         Path dir = PayaraMicro.instanceDir(INSTANCE).resolve("https");
         int httpsPort = PayaraMicro.freePort();
         Map<String, String> bootFiles = httpsBootFiles(dir, httpsPort);
@@ -102,6 +102,14 @@ class TlsIT extends StockPayaraTest {
             for (String secret : List.of(TlsStores.PASSWORD, ArtemisProcess.PASSWORD)) {
                 assertFalse(commandLine.contains(secret), "a password on Payara's command line: " + commandLine);
             }
+
+            // SIGTERM: once drained, the HTTPS listener is closed too, before Payara undeploys the WAR.
+            ProcessHandle.of(gateway.payara().pid()).orElseThrow().destroy();
+            LogMarkers.awaitLog(gateway.payara(), "HTTP listener closed: new connections are refused");
+            HttpClient newConnection = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(stores.clientContext())
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            assertThrows(ConnectException.class, () -> newConnection.send(produce(gateway.payara().uri("")), BodyHandlers.ofString()),
+                    "the HTTPS listener took a connection after the service had drained");
         }
     }
 

@@ -3,17 +3,18 @@ package dev.pipeline.lifecycle.control;
 import java.util.logging.Logger;
 
 /**
- * Closes Payara's HTTP listener, so that once the service has drained, new connections are refused
+ * Closes Payara's HTTP and HTTPS listeners, so that once the service has drained, new connections are refused
  * rather than answered by a container that is undeploying the application (503 without a body,
  * then 404, then 500, measured on Payara Micro 6.2025.10). Payara offers no public API for it: this
- * runs the asadmin command {@code set ...http-listener.enabled=false} through the embedded
+ * runs the asadmin command {@code set ...http-listener.enabled=false ...https-listener.enabled=false} through the embedded
  * {@code org.glassfish.embeddable.CommandRunner} service, found reflectively so that the WAR still
  * deploys on a server without it (where the listener simply stays open).
  */
 public final class HttpListener {
 
-    static final String DISABLE = "configs.config.server-config.network-config.network-listeners.network-listener."
-            + "http-listener.enabled=false";
+    private static final String LISTENERS = "configs.config.server-config.network-config.network-listeners.network-listener.";
+    /** Both of Payara Micro's listeners: the HTTPS one serves the API where server-config/tls/ opens it. */
+    static final String[] DISABLE = {LISTENERS + "http-listener.enabled=false", LISTENERS + "https-listener.enabled=false"};
     private static final Logger LOG = Logger.getLogger(HttpListener.class.getName());
 
     private HttpListener() {
@@ -31,7 +32,7 @@ public final class HttpListener {
                 return false;
             }
             Class<?> resultType = Class.forName("org.glassfish.embeddable.CommandResult", true, loader);
-            Object result = runnerType.getMethod("run", String.class, String[].class).invoke(runner, "set", new String[] {DISABLE});
+            Object result = runnerType.getMethod("run", String.class, String[].class).invoke(runner, "set", (Object) DISABLE.clone());
             Object status = resultType.getMethod("getExitStatus").invoke(result);
             boolean closed = "SUCCESS".equals(String.valueOf(status));
             if (!closed) {
