@@ -56,7 +56,7 @@ final class TlsStores {
         return dir.resolve("gateway-keystore.p12");
     }
 
-    /** The broker URL of README "TLS to the broker": TLS, this trust store, the host name the certificate must name. */
+    /** The broker URL of server-config/tls/README.md, "TLS to the broker": TLS, this trust store, the host name the certificate must name. */
     String brokerUrl(String host, int port) {
         return "tcp://" + host + ":" + port + "?sslEnabled=true&trustStorePath=" + trustStore()
                 + "&trustStorePassword=" + PASSWORD + "&trustStoreType=PKCS12";
