@@ -183,14 +183,20 @@ final class FakeBroker implements PublishChannels {
             }
         }
 
+        /**
+         * Waits, as Artemis's producer does, without a break until the address takes messages again or
+         * the session is aborted: a wake-up meant for another send does not end this one's wait.
+         */
         private void awaitCredits(String topic) throws SendFailure {
             synchronized (credits) {
-                while (blocked.contains(topic) && !aborted) {
+                if (blocked.contains(topic) && !aborted) {
                     FakeBroker.this.waitingForCredits++;
                     waitingForCredits = true;
                     credits.notifyAll();
                     try {
-                        credits.wait();
+                        while (blocked.contains(topic) && !aborted) {
+                            credits.wait();
+                        }
                     } catch (InterruptedException e) {
                         interrupted = true;
                         throw new InterruptedInClient(e);
