@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,13 +62,8 @@ class KeyRotationIT extends StockPayaraTest {
         jwksServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), jwksPort), 0);
         jwksServer.createContext("/jwks", exchange -> {
             fetches.incrementAndGet();
-            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
             // As identity providers do; Payara would otherwise keep the keys for an hour.
-            exchange.getResponseHeaders().add("Cache-Control", "max-age=3600");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            JsonAnswers.send(exchange, jwks, Map.of("Cache-Control", "max-age=3600"));
         });
         jwksServer.start();
     }

@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -60,13 +59,8 @@ class TokenTrustIT extends StockPayaraTest {
         }
         jwksServer = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         jwksServer.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
-        jwksServer.createContext("/jwks", exchange -> {
-            byte[] body = ("{\"keys\":[" + TestTokens.jwk(false, "key-a") + "]}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        jwksServer.createContext("/jwks",
+                exchange -> JsonAnswers.send(exchange, "{\"keys\":[" + TestTokens.jwk(false, "key-a") + "]}", Map.of()));
         jwksServer.start();
     }
 
