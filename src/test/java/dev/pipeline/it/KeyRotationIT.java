@@ -1,5 +1,7 @@
 package dev.pipeline.it;
 
+import static dev.pipeline.it.TokenChecks.assertAccepted;
+import static dev.pipeline.it.TokenChecks.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +90,7 @@ class KeyRotationIT extends StockPayaraTest {
             jwks = jwks(ENCRYPTION_KEY, HMAC_KEY, KEY_B);
             Instant removed = Instant.now();
             Instant deadline = removed.plus(REMOVED_WITHIN);
-            while (send(gateway, signedWithA).statusCode() != 401) {
+            while (TokenChecks.probe(gateway, signedWithA).statusCode() != 401) {
                 assertTrue(Instant.now().isBefore(deadline), "a remembered token of a removed key still accepted after " + REMOVED_WITHIN);
                 TimeUnit.MILLISECONDS.sleep(100);
             }
@@ -144,7 +146,7 @@ class KeyRotationIT extends StockPayaraTest {
             assertEquals("DOWN", check.getString("status"), check::toString);
             assertEquals(503, readiness(stock.payara()).statusCode());
 
-            HttpResponse<String> response = send(gateway, TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
+            HttpResponse<String> response = TokenChecks.probe(gateway, TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
             assertEquals(503, response.statusCode(), response::body);
             assertEquals("5", response.headers().firstValue("Retry-After").orElse(""));
             assertTrue(response.body().contains("signing keys"), response::body);
@@ -187,20 +189,6 @@ class KeyRotationIT extends StockPayaraTest {
 
     private static String jwks(String... keys) {
         return "{\"keys\":[" + String.join(",", keys) + "]}";
-    }
-
-    private static HttpResponse<String> send(Gateway gateway, String token) throws Exception {
-        return gateway.post("orders").token(token).json("{\"message\":\"m\",\"acceptedTokenMarker\":1}");
-    }
-
-    private static void assertAccepted(Gateway gateway, String token) throws Exception {
-        HttpResponse<String> response = send(gateway, token);
-        assertEquals(400, response.statusCode(), () -> "token refused: " + response.statusCode() + " " + response.body());
-    }
-
-    private static void assertRefused(Gateway gateway, String token) throws Exception {
-        HttpResponse<String> response = send(gateway, token);
-        assertEquals(401, response.statusCode(), () -> "token accepted: " + response.statusCode() + " " + response.body());
     }
 
     private static void awaitLog(PayaraMicro payara, String text) throws IOException, InterruptedException {

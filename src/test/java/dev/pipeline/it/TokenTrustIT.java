@@ -1,5 +1,7 @@
 package dev.pipeline.it;
 
+import static dev.pipeline.it.TokenChecks.assertAccepted;
+import static dev.pipeline.it.TokenChecks.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,7 +98,7 @@ class TokenTrustIT extends StockPayaraTest {
             assertEquals("DOWN", check.getString("status"), check::toString);
             assertEquals(503, readiness(stock.payara()).statusCode());
 
-            HttpResponse<String> response = send(stock.gateway(), token().sign());
+            HttpResponse<String> response = TokenChecks.probe(stock.gateway(), token().sign());
             assertEquals(503, response.statusCode(), response::body);
             assertEquals("5", response.headers().firstValue("Retry-After").orElse(""));
             assertTrue(response.body().contains("signing keys"), response::body);
@@ -130,20 +132,6 @@ class TokenTrustIT extends StockPayaraTest {
     private static HttpResponse<String> readiness(PayaraMicro payara) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(payara.uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> send(Gateway gateway, String token) throws Exception {
-        return gateway.post("orders").token(token).json("{\"message\":\"m\",\"acceptedTokenMarker\":1}");
-    }
-
-    private static void assertAccepted(Gateway gateway, String token) throws Exception {
-        HttpResponse<String> response = send(gateway, token);
-        assertEquals(400, response.statusCode(), () -> "token refused: " + response.statusCode() + " " + response.body());
-    }
-
-    private static void assertRefused(Gateway gateway, String token) throws Exception {
-        HttpResponse<String> response = send(gateway, token);
-        assertEquals(401, response.statusCode(), () -> "token accepted: " + response.statusCode() + " " + response.body());
     }
 
     /**
