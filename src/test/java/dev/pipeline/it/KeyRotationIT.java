@@ -2,18 +2,16 @@ package dev.pipeline.it;
 
 import static dev.pipeline.it.TokenChecks.assertAccepted;
 import static dev.pipeline.it.TokenChecks.assertRefused;
+import static dev.pipeline.it.TokenChecks.readiness;
+import static dev.pipeline.it.TokenChecks.signingKeysCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +44,6 @@ class KeyRotationIT extends StockPayaraTest {
     /** Without a kid: Payara's own look-up of a token's kid fails on such a key. */
     private static final String HMAC_KEY = "{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2VjcmV0LW9mLXRoZS1pZHA\"}";
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private HttpServer jwksServer;
     private int jwksPort;
@@ -159,19 +156,6 @@ class KeyRotationIT extends StockPayaraTest {
             }
             assertAccepted(gateway, TestTokens.serviceToken("orders-writer").keyId("key-a").sign());
         }
-    }
-
-    /** The {@code signing-keys} check of {@code /health/ready}. */
-    private static JsonObject signingKeysCheck(PayaraMicro payara) throws Exception {
-        JsonObject health = Json.createReader(new StringReader(readiness(payara).body())).readObject();
-        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(check -> check.getString("name").equals("signing-keys")).findFirst()
-                .orElseThrow(() -> new AssertionError("no signing-keys check: " + health));
-    }
-
-    private static HttpResponse<String> readiness(PayaraMicro payara) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(payara.uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private Map<String, String> configuration(String instance) throws IOException {

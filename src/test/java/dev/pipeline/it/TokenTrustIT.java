@@ -2,6 +2,8 @@ package dev.pipeline.it;
 
 import static dev.pipeline.it.TokenChecks.assertAccepted;
 import static dev.pipeline.it.TokenChecks.assertRefused;
+import static dev.pipeline.it.TokenChecks.readiness;
+import static dev.pipeline.it.TokenChecks.signingKeysCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,17 +14,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +46,6 @@ import org.junit.jupiter.api.Test;
 class TokenTrustIT extends StockPayaraTest {
 
     private static final String AUDIENCE = "pipeline-gateway";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Made once for the class: keytool is a JVM start per step. */
     private static PrivateCa ca;
@@ -119,19 +116,6 @@ class TokenTrustIT extends StockPayaraTest {
                 "pipeline.topics.file", catalogue.toString(),
                 "mp.jwt.verify.publickey.location", "https://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks",
                 "mp.jwt.verify.issuer", TestTokens.ISSUER);
-    }
-
-    /** The {@code signing-keys} check of {@code /health/ready}. */
-    private static JsonObject signingKeysCheck(PayaraMicro payara) throws Exception {
-        JsonObject health = Json.createReader(new StringReader(readiness(payara).body())).readObject();
-        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(check -> check.getString("name").equals("signing-keys")).findFirst()
-                .orElseThrow(() -> new AssertionError("no signing-keys check: " + health));
-    }
-
-    private static HttpResponse<String> readiness(PayaraMicro payara) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(payara.uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
