@@ -71,7 +71,7 @@ public final class SchemaValidation {
         try {
             document = Parser.JSON.readTree(message.getMessage());
         } catch (RuntimeException e) {
-            throw invalid(index, "'message' must be JSON to be validated against " + named + ": " + firstLine(e.getMessage()));
+            throw invalid(index, "'message' must be JSON to be validated against " + named + ": " + JsonSchemas.firstLine(e.getMessage()));
         }
         List<Error> errors;
         try {
@@ -79,12 +79,12 @@ public final class SchemaValidation {
         } catch (ValidationLimitExceededException e) {
             throw invalid(index, "'message' at JSON pointer \"" + e.getInstanceLocation() + "\" could not be validated against "
                     + named + " within " + JsonSchemas.MAX_STEPS + " steps and a depth of " + JsonSchemas.MAX_DEPTH
-                    + " (" + e.getLimitKind().name().toLowerCase().replace('_', ' ') + " exceeded)");
+                    + " (" + JsonSchemas.limit(e) + " exceeded)");
         }
         if (!errors.isEmpty()) {
             Error error = errors.get(0);
             throw invalid(index, "'message' does not match " + named + " at JSON pointer \"" + error.getInstanceLocation()
-                    + "\": rule '" + error.getKeyword() + "' (" + error.getSchemaLocation() .getFragment() + ") failed: "
+                    + "\": rule '" + error.getKeyword() + "' (" + error.getSchemaLocation().getFragment() + ") failed: "
                     + error.getMessage());
         }
         return message.getSchemaVersion().isEmpty() ? message.toBuilder().setSchemaVersion(version).build() : message;
@@ -97,13 +97,5 @@ public final class SchemaValidation {
 
     private static InvalidRequestException invalid(int index, String problem) {
         return new InvalidRequestException("message [" + index + "]: " + problem);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "(no detail)";
-        }
-        int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
     }
 }

@@ -11,6 +11,7 @@ import com.networknt.schema.ValidationLimitExceededException;
 import com.networknt.schema.path.PathType;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -86,7 +87,7 @@ public final class JsonSchemas {
             schema.validate(NullNode.getInstance(), context -> context.executionConfig(LIMITS));
         } catch (ValidationLimitExceededException e) {
             throw new IllegalArgumentException("recurses without end (validating even null exceeds "
-                    + e.getLimitKind().name().toLowerCase().replace('_', ' ') + " " + e.getLimit() + ")");
+                    + limit(e) + " " + e.getLimit() + ")");
         }
         return schema;
     }
@@ -129,7 +130,13 @@ public final class JsonSchemas {
         return null;
     }
 
-    private static String firstLine(String message) {
+    /** The limit a validation exceeded, in words: "max evaluation steps". */
+    public static String limit(ValidationLimitExceededException exceeded) {
+        return exceeded.getLimitKind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** The first line of a parser's message, which goes on with a source excerpt. */
+    public static String firstLine(String message) {
         if (message == null) {
             return "(no detail)";
         }

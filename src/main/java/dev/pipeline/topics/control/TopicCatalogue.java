@@ -292,15 +292,12 @@ public class TopicCatalogue {
             throw invalid(source, at + ".requireSchema must be true or false");
         }
         boolean required = require == JsonValue.TRUE;
-        if (!json.containsKey("schemas")) {
+        JsonArray list = json.containsKey("schemas") ? array(json, "schemas", source, at + ".schemas") : JsonValue.EMPTY_JSON_ARRAY;
+        if (list.isEmpty()) {
             if (required) {
                 throw invalid(source, at + ".requireSchema is true but the topic lists no schemas");
             }
             return TopicSchemas.NONE;
-        }
-        JsonArray list = array(json, "schemas", source, at + ".schemas");
-        if (list.isEmpty() && required) {
-            throw invalid(source, at + ".requireSchema is true but the topic lists no schemas");
         }
         Map<String, Map<String, Schema>> byRef = new LinkedHashMap<>();
         MessageDigest fingerprint = sha256();
