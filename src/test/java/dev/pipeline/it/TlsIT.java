@@ -46,7 +46,7 @@ class TlsIT extends StockPayaraTest {
             { "topics": [ { "name": "orders", "ttl": "PT1H", "producers": ["orders-writer"] } ] }
             """;
     /** The commands of server-config/tls/README.md, run as written. */
-    private static final String MAKE_STORES = "server-config/tls/make-stores.sh $TLS_DIR $BROKER_HOSTS $GATEWAY_HOSTS";
+    static final String MAKE_STORES = "server-config/tls/make-stores.sh $TLS_DIR $BROKER_HOSTS $GATEWAY_HOSTS";
     private static final String JOIN_PRE_BOOT_COMMANDS =
             "cat server-config/pre-boot-commands.asadmin server-config/tls/pre-boot-commands-https.asadmin > $PAYARA_CONFIG/pre-boot-commands.asadmin";
     private static final String JOIN_SYSTEM_PROPERTIES =

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -54,6 +55,24 @@ final class TlsStores {
 
     Path gatewayKeyStore() {
         return dir.resolve("gateway-keystore.p12");
+    }
+
+    /** The authority's certificate, PEM. */
+    Path authorityCertificate() {
+        return dir.resolve("ca.pem");
+    }
+
+    /** A TLS context serving the key of one of these key stores, with its chain up to the authority. */
+    SSLContext serving(Path keyStore) throws IOException, GeneralSecurityException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, null);
+        return context;
     }
 
     /** The broker URL of server-config/tls/README.md, "TLS to the broker": TLS, this trust store, the host name the certificate must name. */

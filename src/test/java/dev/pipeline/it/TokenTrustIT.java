@@ -13,21 +13,15 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,13 +113,14 @@ class TokenTrustIT extends StockPayaraTest {
     }
 
     /**
-     * A CA of this test only and a certificate it signed for 127.0.0.1, made with the JDK's keytool,
-     * and a trust store made as the operator's guide says: the JDK's CAs and the corporate CA in a
-     * PKCS12 file without password protection (no MAC, certificates not encrypted), which the JVM
-     * reads with or without {@code javax.net.ssl.trustStorePassword}. A password-protected one is
+     * A CA of this test only and a certificate it signed for 127.0.0.1, made by
+     * {@code server-config/tls/make-stores.sh} as for the TLS shape (its gateway key store serves the
+     * JWKS here), and a trust store made as the operator's guide says: the JDK's CAs and the corporate
+     * CA in a PKCS12 file without password protection (no MAC, certificates not encrypted), which the
+     * JVM reads with or without {@code javax.net.ssl.trustStorePassword}. A password-protected one is
      * read as holding no certificate at all when no password is given.
      */
-    private record PrivateCa(Path dir, String password) {
+    private record PrivateCa(TlsStores stores, Path operator) {
 
         /** The operator's trust store, step 1: the CAs the JDK trusts. */
         static final String IMPORT_JDK_CAS = """
@@ -138,66 +133,37 @@ class TokenTrustIT extends StockPayaraTest {
                   -importcert -noprompt -alias corporate-ca -file corporate-ca.pem -keystore truststore.p12 -storepass changeit""";
 
         static PrivateCa make(Path dir) throws IOException, InterruptedException {
-            Files.createDirectories(dir);
-            PrivateCa ca = new PrivateCa(dir, "test-only-" + UUID.randomUUID());
-            ca.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Pipeline Test CA",
-                    "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12", "-storepass", ca.password);
-            ca.keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", "ca.p12", "-storepass", ca.password, "-file", "corporate-ca.pem");
-            ca.keytool("-genkeypair", "-alias", "jwks", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                    "-validity", "2", "-keystore", "server.p12", "-storepass", ca.password);
-            ca.keytool("-certreq", "-alias", "jwks", "-keystore", "server.p12", "-storepass", ca.password, "-file", "server.csr");
-            ca.keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", ca.password, "-infile", "server.csr",
-                    "-outfile", "server.pem", "-rfc", "-validity", "2", "-ext", "san=ip:127.0.0.1", "-ext", "eku=serverAuth");
-            ca.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "corporate-ca.pem", "-keystore", "server.p12", "-storepass", ca.password);
-            ca.keytool("-importcert", "-alias", "jwks", "-file", "server.pem", "-keystore", "server.p12", "-storepass", ca.password);
-            ca.shell(IMPORT_JDK_CAS);
-            ca.shell(IMPORT_CORPORATE_CA);
-            return ca;
+            TlsStores stores = TlsStores.make(TlsIT.MAKE_STORES, dir.resolve("stores"), "localhost", "127.0.0.1");
+            Path operator = Files.createDirectories(dir.resolve("operator"));
+            Files.copy(stores.authorityCertificate(), operator.resolve("corporate-ca.pem"));
+            shell(operator, IMPORT_JDK_CAS);
+            shell(operator, IMPORT_CORPORATE_CA);
+            return new PrivateCa(stores, operator);
         }
 
         Path trustStore() {
-            return dir.resolve("truststore.p12");
+            return operator.resolve("truststore.p12");
         }
 
         /** TLS for the JWKS server: its key and the chain up to the CA. */
         SSLContext serverContext() throws IOException, GeneralSecurityException {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-                keys.load(in, password.toCharArray());
-            }
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, password.toCharArray());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), null, null);
-            return context;
+            return stores.serving(stores.gatewayKeyStore());
         }
 
-        private void keytool(String... arguments) throws IOException, InterruptedException {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-            command.addAll(List.of(arguments));
-            run(new ProcessBuilder(command));
-        }
-
-        /** A documented command, run by sh with the JDK of this test as {@code JAVA_HOME} and first on the {@code PATH}. */
-        private void shell(String command) throws IOException, InterruptedException {
+        /** A documented command, run by sh in {@code dir} with the JDK of this test as {@code JAVA_HOME} and first on the {@code PATH}. */
+        private static void shell(Path dir, String command) throws IOException, InterruptedException {
             ProcessBuilder builder = new ProcessBuilder("sh", "-c", command);
             String javaHome = System.getProperty("java.home");
             builder.environment().put("JAVA_HOME", javaHome);
             builder.environment().put("PATH", Path.of(javaHome, "bin") + java.io.File.pathSeparator + System.getenv("PATH"));
-            run(builder);
-        }
-
-        private void run(ProcessBuilder builder) throws IOException, InterruptedException {
-            List<String> command = builder.command();
-            Process process = builder.directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("keytool.log").toFile()).start();
+            Path log = dir.resolve("keytool.log");
+            Process process = builder.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("keytool did not finish: " + command);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed (" + process.exitValue() + "): " + command + "\n"
-                        + Files.readString(dir.resolve("keytool.log")));
+                throw new IllegalStateException("keytool failed (" + process.exitValue() + "): " + command + "\n" + Files.readString(log));
             }
         }
     }

@@ -174,10 +174,7 @@ class CatalogueReloadTest {
 
     @Test
     void editedSchemaFileIsANewVersionThoughTheCatalogueIsUnchanged() throws IOException {
-        Path schemaFolder = directory.resolve("with-schemas");
-        Path withSchemas = SchemaCatalogues.write(schemaFolder, SchemaCatalogues.orders(false));
-        catalogue.catalogueFile = Optional.of(withSchemas.toString());
-        catalogue.load();
+        Path schemaFolder = loadWithSchemas(false);
         String version = catalogue.version();
         Files.writeString(schemaFolder.resolve("schemas/order-1.json"), "{\"type\": \"object\"}");
 
@@ -187,10 +184,7 @@ class CatalogueReloadTest {
 
     @Test
     void badSchemaFileKeepsTheVersionInForceWithOneWarningNamingFileAndProblem() throws IOException {
-        Path schemaFolder = directory.resolve("with-schemas");
-        Path withSchemas = SchemaCatalogues.write(schemaFolder, SchemaCatalogues.orders(true));
-        catalogue.catalogueFile = Optional.of(withSchemas.toString());
-        catalogue.load();
+        Path schemaFolder = loadWithSchemas(true);
         String version = catalogue.version();
         Files.writeString(schemaFolder.resolve("schemas/order-2.json"), "{\"$ref\": \"https://evil.example.com/s.json\"}");
 
@@ -202,5 +196,13 @@ class CatalogueReloadTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.message(0).contains("order-2.json") && warnings.message(0).contains("https://evil.example.com/s.json"),
                 warnings.message(0));
+    }
+
+    /** Loads a catalogue whose orders topic lists the test schemas; returns the catalogue's folder. */
+    private Path loadWithSchemas(boolean requireSchema) throws IOException {
+        Path schemaFolder = directory.resolve("with-schemas");
+        catalogue.catalogueFile = Optional.of(SchemaCatalogues.write(schemaFolder, SchemaCatalogues.orders(requireSchema)).toString());
+        catalogue.load();
+        return schemaFolder;
     }
 }
